@@ -1,0 +1,165 @@
+"""Turn user inputs into Articles, or recorded rejections, one per input (or per record).
+
+>>> from wirelens.ingest import read_sources
+>>> for item in read_sources(["examples/"], published="2022-02-15"):  # doctest: +SKIP
+...     print(item)
+
+Inputs: text files (``.txt`` and unknown extensions), HTML pages (``.html``/``.htm``), batch files
+(``.jsonl``/``.ndjson``, ``.json``, ``.csv``/``.tsv``), directories (every file inside, recursively,
+sorted, hidden files skipped) and ``-`` for stdin. :func:`read_sources` never raises for a bad
+input: it yields a :class:`Rejected` with the reason and goes on with the next one.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from ..model import Article
+from .article import InputError, make_article
+from .base import Defaults, Item, Rejected
+from .html import read_html
+from .records import count_records, read_csv, read_json, read_jsonl
+from .text import read_text
+from .validate import MAX_TEXT_BYTES, check_bytes, check_text
+
+__all__ = [
+    "MAX_TEXT_BYTES",
+    "InputError",
+    "Rejected",
+    "check_bytes",
+    "check_text",
+    "count_sources",
+    "make_article",
+    "read_sources",
+]
+
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+CSV_SUFFIXES = frozenset({".csv", ".tsv"})
+RECORD_SUFFIXES = JSONL_SUFFIXES | CSV_SUFFIXES | {".json"}
+# Formats people drop into a folder of articles that are not text: say so instead of "binary".
+UNSUPPORTED = {
+    ".pdf": "PDF is not supported; convert it to text or HTML first",
+    ".doc": "Word documents are not supported; convert to text first",
+    ".docx": "Word documents are not supported; convert to text first",
+    ".odt": "OpenDocument files are not supported; convert to text first",
+    ".rtf": "RTF is not supported; convert to text first",
+}
+_HTML_START = ("<!doctype html", "<html")
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def _directory_files(root: Path) -> list[Path]:
+    """Every non-hidden file under ``root``, recursively, sorted (symlinked dirs not followed)."""
+    found: list[Path] = []
+    for folder, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not _is_hidden(d))
+        found.extend(Path(folder, f) for f in sorted(filenames) if not _is_hidden(f))
+    return found
+
+
+def _read_file(path: Path, source: str, defaults: Defaults) -> Iterator[Item]:
+    """Dispatch one file on its extension; I/O errors become a Rejected."""
+    suffix = path.suffix.lower()
+    if suffix in UNSUPPORTED:
+        yield Rejected(source, UNSUPPORTED[suffix])
+        return
+    try:
+        if suffix in JSONL_SUFFIXES:
+            yield from read_jsonl(source, defaults)
+            return
+        data = path.read_bytes()
+    except OSError as error:
+        yield Rejected(source, f"cannot read file ({error.strerror or error})")
+        return
+    if suffix in HTML_SUFFIXES:
+        yield read_html(data, source, defaults)
+    elif suffix == ".json":
+        yield from read_json(data, source, defaults)
+    elif suffix in CSV_SUFFIXES:
+        yield from read_csv(data, source, defaults)
+    else:
+        yield read_text(data, source, defaults)
+
+
+def _read_stdin(stdin: TextIO, defaults: Defaults) -> Item:
+    """Stdin as one article (HTML when it looks like a page); bytes when the stream has them."""
+    try:
+        buffer = getattr(stdin, "buffer", None)
+        data = buffer.read() if buffer is not None else stdin.read().encode("utf-8")
+    except (OSError, UnicodeError) as error:
+        return Rejected("-", f"cannot read standard input ({error})")
+    if data.lstrip()[:20].decode("ascii", "replace").lower().startswith(_HTML_START):
+        return read_html(data, "-", defaults)
+    return read_text(data, "-", defaults)
+
+
+def _read_path(given: str, defaults: Defaults) -> Iterator[Item]:
+    if given.startswith(("http://", "https://")):
+        yield Rejected(given, "URLs are not fetched here; save the page and pass the file")
+        return
+    path = Path(given)
+    if path.is_dir():
+        files = _directory_files(path)
+        if not files:
+            yield Rejected(given, "directory has no files to read")
+        for file in files:
+            yield from _read_file(file, str(file), defaults)
+    elif path.is_file():
+        yield from _read_file(path, given, defaults)
+    elif path.exists():
+        yield Rejected(given, "not a regular file")
+    else:
+        yield Rejected(given, "no such file")
+
+
+def read_sources(
+    paths: Sequence[str],
+    *,
+    published: str | None = None,
+    outlet: str | None = None,
+    stdin: TextIO | None = None,
+) -> Iterator[Article | Rejected]:
+    """Yield one Article or Rejected per input (per record for JSONL/JSON/CSV, per file for dirs).
+
+    ``published`` and ``outlet`` fill in what an input does not state itself. A ``published`` that
+    cannot be read rejects every input that would have used it, with the reason.
+    """
+    defaults = Defaults(published=published, outlet=outlet)
+    for given in paths:
+        try:
+            if given == "-":
+                yield _read_stdin(stdin if stdin is not None else sys.stdin, defaults)
+            else:
+                yield from _read_path(given, defaults)
+        except (OSError, ValueError, RecursionError, MemoryError) as error:
+            # A last guard: one unreadable input must not end a batch.
+            yield Rejected(given, f"cannot read input ({type(error).__name__}: {error})")
+
+
+def count_sources(paths: Sequence[str]) -> int | None:
+    """Cheap estimate of how many items :func:`read_sources` will yield; None if unknown (stdin)."""
+    total = 0
+    for given in paths:
+        if given == "-":
+            return None
+        path = Path(given)
+        files = _directory_files(path) if path.is_dir() else [path]
+        if path.is_dir() and not files:
+            total += 1
+        for file in files:
+            if file.suffix.lower() in RECORD_SUFFIXES and file.is_file():
+                try:
+                    total += count_records(file)
+                except OSError:
+                    total += 1
+            else:
+                total += 1
+    return total
