@@ -63,10 +63,10 @@ def check_bytes(data: bytes, source: str, *, limit: int = MAX_TEXT_BYTES) -> str
 
     Rejected: an empty input, more than ``limit`` bytes, binary data (NUL bytes or mostly control
     characters), UTF-16 and anything that is not valid UTF-8 (the reason gives the byte offset).
-    ``source`` names the input in log messages only; reasons do not repeat it.
+    ``source`` names the input ("-" is stdin); reasons do not repeat it.
     """
     if not data:
-        raise InputError("empty file")
+        raise InputError("empty input" if source == "-" else "empty file")
     if len(data) > limit:
         raise InputError(f"too large: {_size(len(data))} (limit {_size(limit)})")
     if data.startswith(_UTF16_BOMS):
