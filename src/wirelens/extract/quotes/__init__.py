@@ -1,0 +1,172 @@
+"""Quotes and attribution: who said what, through which channel (Citron-style stages).
+
+Stages, one module each, all reading the same spaCy parse:
+
+0. ``marks``    quoted regions in the raw text (robust to unbalanced marks)
+1. ``cues``     cue verbs / "according to"
+2. ``contents`` content spans from the cue's complements and adjacent quotes
+3. ``sources``  the cue's subject (or inherited subject, or "according to" object)
+4. ``channels`` channel, relay and negation
+5. ``coref``    source mention -> actor id
+
+``extract_quotes(doc, analysis)`` runs them and appends ``Quote`` records ("Q1", "Q2", ... in
+text order).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from ...model import Analysis, Cue, Quote, QuoteContent, QuoteSource
+from .channels import find_channel, find_via, is_negated
+from .contents import find_content
+from .coref import ActorIndex, resolve
+from .cues import Attribution, find_cues
+from .marks import Region, RegionIndex, find_regions
+from .sources import find_source
+from .spans import Span
+
+__all__ = ["extract_quotes", "find_attributions"]
+
+
+def _depth(att: Attribution) -> int:
+    depth, tok = 0, att.cue
+    while tok.head != tok and depth < 50:
+        tok, depth = tok.head, depth + 1
+    return depth
+
+
+def _inside(offset: int, spans: list[Span]) -> bool:
+    return any(s <= offset < e for s, e in spans)
+
+
+def find_attributions(doc: Doc) -> tuple[list[Attribution], RegionIndex]:
+    """All attributions of ``doc`` (internal records, text order) and the quoted regions."""
+    text = doc.text
+    regions = RegionIndex(find_regions(text))
+    accepted: list[Attribution] = []
+    taken: list[Span] = []  # content spans already attributed (PolNeAR: one attribution per token)
+    # Outer cues first so "France said it had yet to confirm …" keeps "said", not "confirm".
+    for att in sorted(find_cues(doc), key=lambda a: (_depth(a), a.cue.i)):
+        if regions.containing(att.cue.idx) is not None or _inside(att.cue.idx, taken):
+            continue
+        if att.according and any(a.cue == att.cue.head for a in accepted):
+            continue  # "said …, according to Reuters": a relay, handled as ``via``
+        content = find_content(doc, att, regions)
+        if not content:
+            continue
+        found = find_source(text, att)
+        if found is not None:
+            att.source, att.source_head = found
+            if att.source[0] >= att.source[1] or any(s <= att.source[0] < e for s, e in content):
+                att.source, att.source_head = None, None
+        att.content = content
+        att.channel = find_channel(text, att)
+        att.via = find_via(text, att)
+        att.negated = is_negated(att)
+        accepted.append(att)
+        taken.extend(content)
+    accepted.sort(key=lambda a: a.content[0][0])
+    _attach_continuations(doc, accepted, regions)
+    return accepted, regions
+
+
+def _attach_continuations(doc: Doc, atts: list[Attribution], regions: RegionIndex) -> None:
+    """A quoted region right after a direct quote's sentence, with no cue of its own, continues it.
+
+    "“…,” Stoltenberg said. “But Russia still has time …”" is one quote with two content spans.
+    """
+    text = doc.text
+    covered = sorted(s for a in atts for s in a.content)
+    covered_starts = [s for s, _ in covered]
+    ends = sorted(
+        (max(a.content[-1][1], a.cue_span[1], a.source[1] if a.source else 0), k)
+        for k, a in enumerate(atts)
+    )
+    prev_open: Region | None = None
+    for region in regions.regions:
+        inner = (region.inner_start, region.inner_end)
+        if _is_covered(inner, covered, covered_starts):
+            prev_open = region if not region.closed else None
+            continue
+        owner = _owner_before(ends, region.start)
+        if owner is None:
+            continue
+        att = atts[owner[1]]
+        tail = doc.char_span(owner[0] - 1, owner[0], alignment_mode="expand")
+        sent_end = tail.sent.end_char if tail is not None else owner[0]
+        gap = text[sent_end : region.start] if sent_end <= region.start else "x"
+        continues = gap.strip() == "" and ("\n" not in gap or prev_open is not None)
+        if continues and text[inner[0] : inner[1]].strip():
+            att.content.append(_trimmed(text, inner))
+            att.content.sort()
+        prev_open = region if not region.closed else None
+
+
+def _is_covered(span: Span, covered: list[Span], starts: list[int]) -> bool:
+    from bisect import bisect_right
+
+    i = bisect_right(starts, span[1]) - 1
+    while i >= 0 and covered[i][1] > span[0]:
+        if covered[i][0] < span[1]:
+            return True
+        i -= 1
+    return False
+
+
+def _owner_before(ends: list[tuple[int, int]], offset: int) -> tuple[int, int] | None:
+    from bisect import bisect_right
+
+    i = bisect_right(ends, (offset, len(ends))) - 1
+    return ends[i] if i >= 0 else None
+
+
+def _trimmed(text: str, span: Span) -> Span:
+    s, e = span
+    while s < e and text[s] in " \t\n":
+        s += 1
+    while e > s and text[e - 1] in " \t\n,":
+        e -= 1
+    return s, e
+
+
+def _kind(spans: list[Span], regions: RegionIndex) -> str:
+    inside = 0
+    touched = False
+    for s, e in spans:
+        hits = regions.overlapping(s, e)
+        touched = touched or bool(hits)
+        if any(r.start <= s and e <= r.end for r in hits):
+            inside += 1
+    if inside == len(spans):
+        return "direct"
+    return "mixed" if touched else "indirect"
+
+
+def extract_quotes(doc: Doc, analysis: Analysis) -> None:
+    """Append ``Quote`` records for every attribution in ``doc`` to ``analysis.quotes``."""
+    text = doc.text
+    atts, regions = find_attributions(doc)
+    index = ActorIndex(analysis.actors)
+    for n, att in enumerate(atts, start=1):
+        source = None
+        if att.source is not None:
+            s, e = att.source
+            actor_id = resolve(index, att.source, att.source_head)
+            source = QuoteSource(text=text[s:e], start=s, end=e, actor_id=actor_id)
+        cs, ce = att.cue_span
+        analysis.quotes.append(
+            Quote(
+                id=f"Q{n}",
+                kind=_kind(att.content, regions),  # type: ignore[arg-type]
+                source=source,
+                cue=Cue(text=text[cs:ce], start=cs, end=ce, lemma=att.lemma),
+                content=QuoteContent(
+                    text=" ".join(text[s:e] for s, e in att.content),
+                    spans=list(att.content),
+                ),
+                channel=att.channel,
+                via=att.via,
+                negated=att.negated,
+            )
+        )

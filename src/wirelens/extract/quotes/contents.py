@@ -1,0 +1,145 @@
+"""Stage 2: content — what the cue attributes, read off the dependency parse.
+
+Content is the clausal complement of the cue (ccomp, else xcomp/dobj for verbs that take them),
+the clause an "according to" phrase modifies, or — for "“…,” he said" / "he said: “…”" — the
+adjacent quoted region. Any quoted region the content touches is taken in whole, so a quote that
+runs over several sentences is one content span.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from .cues import Attribution, channel_nouns
+from .marks import RegionIndex
+from .spans import Span, subtract, subtree_span, token_span, trim
+
+# Verbs whose direct object can be the attributed content ("denied the report", "showed tanks").
+DOBJ_CONTENT = frozenset(
+    {
+        "deny", "announce", "express", "show", "suggest", "find", "report", "reveal", "confirm",
+        "acknowledge", "admit", "predict", "propose", "promise", "pledge", "reject", "dismiss",
+        "demand", "recommend", "indicate", "signal", "estimate", "describe", "fear", "want",
+        "seek", "release", "repeat", "reiterate", "allege", "criticize", "praise", "claim",
+        "say", "write", "tweet", "post", "know", "expect", "question", "disclose",
+    }
+)  # fmt: skip
+# Objects that carry no content of their own ("said so", "said it").
+EMPTY_OBJECTS = frozenset({"it", "this", "that", "so", "something", "nothing", "anything", "one"})
+XCOMP_CLASSES = frozenset({"belief", "intent", "speech", "evidence", "write"})
+# How far (in characters) a quote may sit from its cue clause and still be its content.
+ADJACENT = 4
+
+
+def _clause_content(att: Attribution) -> list[Span]:
+    cue = att.cue
+    ccomps = [c for c in cue.children if c.dep_ == "ccomp"]
+    if ccomps:
+        return [subtree_span(c) for c in ccomps]
+    if att.cue_class in XCOMP_CLASSES:
+        xcomps = [c for c in cue.children if c.dep_ == "xcomp"]
+        if xcomps:
+            return [subtree_span(c) for c in xcomps]
+    if att.lemma in DOBJ_CONTENT:
+        objs = [
+            c
+            for c in cue.children
+            if c.dep_ == "dobj"
+            and c.lower_ not in EMPTY_OBJECTS
+            # "posted a statement that said …": the inner "said" carries the content.
+            and not (
+                c.lemma_.lower() in channel_nouns() and any(g.dep_ == "relcl" for g in c.children)
+            )
+        ]
+        if objs:
+            return [subtree_span(c) for c in objs]
+    return []
+
+
+def _according_content(att: Attribution) -> list[Span]:
+    """The clause "according to X" modifies, minus the phrase itself."""
+    according = att.cue
+    head = according.head
+    while head.dep_ not in ("ROOT", "ccomp", "conj", "advcl", "parataxis") and head.head != head:
+        head = head.head
+    clause = (
+        (head.sent.start_char, head.sent.end_char) if head.dep_ == "ROOT" else (subtree_span(head))
+    )
+    return subtract(clause, subtree_span(according))
+
+
+def _parenthetical_content(att: Attribution) -> list[Span]:
+    """Content of a parenthetical cue ("The plan, he said, is sound"), attached as parataxis."""
+    cue = att.cue
+    if cue.dep_ != "parataxis":
+        return []
+    return subtract(subtree_span(cue.head), subtree_span(cue))
+
+
+def _adjacent_quote(doc: Doc, att: Attribution, regions: RegionIndex) -> list[Span]:
+    """A quoted region right before the cue clause or right after it ("said: “…”")."""
+    cue = att.cue
+    clause_start, clause_end = subtree_span(cue)
+    text = doc.text
+    before = regions.containing(max(clause_start - 1, 0)) or regions.containing(
+        max(clause_start - ADJACENT, 0)
+    )
+    after = regions.containing(min(clause_end + ADJACENT, len(text) - 1)) or regions.containing(
+        clause_end
+    )
+    # Prefer the quote after an introducing colon, else the one before ("“…,” he said").
+    if after is not None and ":" in text[clause_end : after.start + 1]:
+        return [(after.start, after.end)]
+    if before is not None and before.end <= cue.idx:
+        gap = text[before.end : clause_start]
+        if len(gap.strip(" ,")) == 0:
+            return [(before.start, before.end)]
+    if after is not None and after.start >= clause_end:
+        return [(after.start, after.end)]
+    return []
+
+
+def _expand_to_regions(spans: list[Span], regions: RegionIndex, cue_span: Span) -> list[Span]:
+    """Grow each span to cover every quoted region it touches (but never swallow the cue)."""
+    out: list[Span] = []
+    for s, e in spans:
+        for r in regions.overlapping(s, e):
+            if r.start <= cue_span[0] < r.end:
+                continue
+            s, e = min(s, r.start), max(e, r.end)
+        out.append((s, e))
+    return out
+
+
+def _strip_marks(text: str, span: Span) -> Span:
+    """Drop the enclosing quotation marks of a fully quoted span (and the comma inside them)."""
+    s, e = trim(text, span)
+    if e - s >= 2 and text[s] in "\"“«„'‘" and text[e - 1] in "\"”»'’“" and _balanced(text, s, e):
+        s, e = trim(text, (s + 1, e - 1))
+    return s, e
+
+
+def _balanced(text: str, s: int, e: int) -> bool:
+    """True when the first and last marks pair with each other (no other double mark between)."""
+    inner = text[s + 1 : e - 1]
+    return not any(m in inner for m in '“”«»"')
+
+
+def find_content(doc: Doc, att: Attribution, regions: RegionIndex) -> list[Span]:
+    """Content spans of one attribution (empty when the cue has none)."""
+    if att.according:
+        spans = _according_content(att)
+    else:
+        spans = _clause_content(att) or _parenthetical_content(att)
+        if not spans:
+            spans = _adjacent_quote(doc, att, regions)
+    spans = _expand_to_regions(spans, regions, att.cue_span)
+    text = doc.text
+    cue_tok: Token = att.cue
+    out: list[Span] = []
+    for span in spans:
+        for piece in subtract(span, token_span(cue_tok)):
+            s, e = _strip_marks(text, piece)
+            if e > s:
+                out.append((s, e))
+    return sorted(set(out))

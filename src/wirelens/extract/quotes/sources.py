@@ -1,0 +1,74 @@
+"""Stage 3: source — who or what the content is attributed to.
+
+The source is the cue's nominal subject; for a cue without one ("…, adding that", "and asserted
+that") the subject of the verb it hangs off; for "according to X" the object X; for "reports
+suggesting" the noun the cue modifies; for "posted a statement that said" the poster.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from .cues import Attribution, channel_nouns
+from .spans import Span, subtract, subtree_span, token_span, trim
+
+SUBJECT_DEPS = ("nsubj",)
+# Relations through which a cue inherits the subject of its head ("X said …, adding that …").
+INHERIT_DEPS = frozenset({"conj", "advcl", "xcomp"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+
+
+def _subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in SUBJECT_DEPS:
+            return child
+    return None
+
+
+def _noun_phrase(tok: Token, exclude: Token | None = None) -> Span:
+    span = subtree_span(tok)
+    if exclude is not None:
+        pieces = subtract(span, subtree_span(exclude))
+        span = pieces[0] if pieces else span
+    return span
+
+
+def find_source(text: str, att: Attribution) -> tuple[Span, Token] | None:
+    """(source span, head token of the source phrase), or None."""
+    cue = att.cue
+    if att.according:
+        to = next((c for c in cue.children if c.lower_ == "to"), None)
+        if to is None and cue.i + 1 < len(cue.doc):
+            to = cue.doc[cue.i + 1]
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+        if pobj is None:
+            return None
+        return trim(text, subtree_span(pobj)), pobj
+    subj = _subject(cue)
+    hops = 0
+    node = cue
+    while subj is None and node.dep_ in INHERIT_DEPS and hops < 3:
+        node = node.head
+        subj = _subject(node)
+        hops += 1
+    if subj is None and cue.dep_ in ("acl", "relcl") and cue.head.pos_ in ("NOUN", "PROPN"):
+        # "reports suggesting …": the modified noun is the (non-speech) source.
+        head = cue.head
+        return trim(text, _noun_phrase(head, exclude=cue)), head
+    if subj is None:
+        return None
+    if subj.lower_ in RELATIVE_PRONOUNS and cue.dep_ == "relcl":
+        head = cue.head
+        poster = _poster(head)
+        if poster is not None:
+            return trim(text, subtree_span(poster)), poster
+        return token_span(subj), head
+    return trim(text, _noun_phrase(subj)), subj
+
+
+def _poster(noun: Token) -> Token | None:
+    """For "X posted a statement … that said", the subject X of the verb governing the channel."""
+    if noun.lemma_.lower() not in channel_nouns() or noun.dep_ not in ("dobj", "pobj"):
+        return None
+    verb = noun.head if noun.dep_ == "dobj" else noun.head.head
+    return _subject(verb)
