@@ -69,7 +69,7 @@ def latin_aliases(names: list[str], primary: str) -> list[str]:
         alt = alt.strip()
         if alt == primary or len(alt) < 3 or not LATIN_NAME.fullmatch(alt):
             continue
-        if alt.isupper() and len(alt) <= 4:  # IATA codes: "IEV", "LWO"
+        if alt.isupper() and alt.isalpha() and len(alt) <= 4:  # IATA codes: "IEV"; keep "D.C."
             continue
         keep.append(alt)
     return sorted(set(keep))

@@ -47,6 +47,7 @@ WEAK_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LA
 STRONG_POPULATION = 200_000  # an alternate spelling of a city this big is worth a weak match
 CONTEXT_RATIO = 10  # a mentioned-country namesake wins if within 1/10 of the top population
 MAX_NGRAM = 5
+GLUE_POS = frozenset({"CCONJ", "DET", "PUNCT"})  # "Kyiv and Kharkiv", "the Crimea"
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 # Kind rank: lower wins before population is compared.
 KIND_RANK = {"PCLI": 0, "CONT": 1, "RGN": 1, "SEA": 1, "MTS": 1, "ISL": 1}
@@ -272,6 +273,30 @@ def _span_head(tokens: list[Token]) -> Token:
     return next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
 
 
+def _with_own_heads(matches: list[_Candidate], ent: Span) -> list[_Candidate]:
+    """Give each match inside a coordinated entity its own head token for the metonymy test."""
+    for match in matches:
+        tokens = [t for t in ent if t.idx >= match.start and t.idx + len(t.text) <= match.end]
+        match.head = _span_head(tokens)
+    return matches
+
+
+def _merge_appositions(found: list[_Candidate], text: str) -> list[_Candidate]:
+    """Join "Washington, D.C." (two matches of one entry split by a comma) into one span."""
+    merged: list[_Candidate] = []
+    for cand in found:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and text[prev.end : cand.start].strip() in {",", ""}
+            and cand.entries[0] in prev.entries
+        ):
+            prev.end = cand.end
+            continue
+        merged.append(cand)
+    return merged
+
+
 def candidates(doc: Doc) -> list[_Candidate]:
     """Every gazetteer match in the Doc, in text order (before metonymy filtering)."""
     text = doc.text  # a property that joins every token: read it once
@@ -282,10 +307,12 @@ def candidates(doc: Doc) -> list[_Candidate]:
         if ent.label_ in TOPONYM_LABELS:
             found.extend(_matches(ent, text, ent.root, weak=False))
         elif ent.label_ in WEAK_LABELS:
-            key = normalize(ent.text)
-            entries = gazetteer().index.get(key)
-            if entries:
-                found.append(_Candidate(ent.start_char, ent.end_char, key, entries, ent.root, True))
+            # Only when the whole entity is toponyms and glue ("Kyiv and Kharkiv" as
+            # WORK_OF_ART); "The U.S. Department of State" keeps its "U.S.".
+            matches = _matches(ent, text, ent.root, weak=True)
+            rest = [t for t in ent if not any(m.start <= t.idx < m.end for m in matches)]
+            if matches and all(t.is_punct or t.pos_ in GLUE_POS for t in rest):
+                found.extend(_with_own_heads(matches, ent))
     # Runs of adjacent untagged proper nouns.
     runs: list[list[Token]] = []
     for token in doc:
@@ -297,7 +324,7 @@ def candidates(doc: Doc) -> list[_Candidate]:
             runs.append([token])
     for run in runs:
         found.extend(_matches(run, text, _span_head(run), weak=True))
-    return sorted(found, key=lambda c: c.start)
+    return _merge_appositions(sorted(found, key=lambda c: c.start), text)
 
 
 def _climb(token: Token) -> Token:
@@ -351,12 +378,17 @@ def _strong(candidate: _Candidate, entry: Entry) -> bool:
     return one_word and entry.rank == CITY_RANK and entry.population >= STRONG_POPULATION
 
 
+def _names_a_country(entries: tuple[Entry, ...]) -> bool:
+    """A country name that is not also a state or region ("Georgia" is no evidence for GEO)."""
+    return entries[0].feature == "PCLI" and all(e.rank == CITY_RANK for e in entries[1:])
+
+
 def extract_places(doc: Doc, analysis: Analysis) -> None:
     """Append one ``Place`` per toponym mention; repeated mentions of an entry share an id."""
     text = doc.text
     found = candidates(doc)
     # Context: countries named anywhere (even as actors) and the actors' countries.
-    context = {c.entries[0].country for c in found if c.entries[0].feature == "PCLI"}
+    context = {c.entries[0].country for c in found if _names_a_country(c.entries)}
     context.update(a.country for a in analysis.actors if a.country)
     ctx = frozenset(c for c in context if c)
     stop = lexicon().weak_match_stopwords
