@@ -475,6 +475,20 @@ def _h_set(m: re.Match[str], anchor: date | None, tense: Tense) -> Normalised:
     return "SET", duration_value("1", what)
 
 
+_HALF = {"hour": "PT30M", "day": "PT12H", "month": "P2W", "year": "P6M"}
+
+
+def _h_half(m: re.Match[str], anchor: date | None, tense: Tense) -> Normalised:
+    """'half an hour' PT30M; 'one and a half years' is written in the next smaller unit."""
+    unit, n = _g(m, "u") or _g(m, "u2"), _g(m, "n") or _g(m, "n2")
+    if not n:
+        return "DURATION", _HALF[unit]
+    whole = int(_number(n))
+    smaller = {"hour": ("T", 60, "M"), "day": ("T", 24, "H"), "month": ("", 30, "D")}
+    prefix, factor, designator = smaller.get(unit, ("", 12, "M"))
+    return "DURATION", f"P{prefix}{whole * factor + factor // 2}{designator}"
+
+
 def _h_nth_day(m: re.Match[str], anchor: date | None, tense: Tense) -> Normalised:
     # "the 99th day" of something unnamed: a day, but no calendar position (TimeML XXXX-XX-XX).
     return "DATE", "XXXX-XX-XX"
@@ -585,6 +599,13 @@ RULES: list[Rule] = [
         r"|(?P<x2>daily|nightly|weekly|monthly|hourly|annually|yearly)",
         _h_set,
     ),
+    _rule(
+        "half",
+        r"(?:(?P<n>an?|one|two|three|\d+)\s+and\s+)?(?:a\s+)?half(?:\s+an?\s+|-|\s+)"
+        r"(?P<u>hour|day|month|year)s?"
+        r"|(?P<n2>an?|one|two|three|\d+)\s+(?P<u2>hour|day|month|year)s?\s+and\s+a\s+half",
+        _h_half,
+    ),
     _rule("nth_day", r"the\s+\d+(?:st|nd|rd|th)\s+day", _h_nth_day),
     _rule("decade", r"(?:the\s+)?(?:(?P<y>(?:1[5-9]|20)\d0)|'(?P<d>\d)0)'?s", _h_decade),
     _rule(
@@ -637,8 +658,9 @@ def normalise(expression: str, anchor: date | None, tense: Tense = "past") -> No
     """
     found = match_rule(expression)
     if found is None:
+        # TimeML spans leave out prepositions, approximators and (mostly) "the".
         trimmed = _TRIM.sub("", clean_expression(expression))
-        found = match_rule(trimmed) if trimmed != clean_expression(expression) else None
+        found = match_rule(trimmed) or match_rule(re.sub(r"^the\s+", "", trimmed))
     if found is None:
         return None, None
     rule, m = found
