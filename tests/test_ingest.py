@@ -496,3 +496,47 @@ def test_arbitrary_bytes_never_raise(tmp_path: Path, data: bytes, suffix: str) -
 def test_id_ignores_how_words_are_spaced(words: list[str], seps: list[str]) -> None:
     spaced = "".join(w + s for w, s in zip(words, seps, strict=False))
     assert article_id(spaced) == article_id(" ".join(words))
+
+
+def test_overlong_jsonl_line_is_rejected_without_losing_its_neighbours(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wirelens.ingest import records
+
+    monkeypatch.setattr(records, "_MAX_LINE_BYTES", 100)
+    long_line = json.dumps({"text": "x" * 300})
+    short = json.dumps({"text": "Troops moved."})
+    path = write(tmp_path / "long.jsonl", f"{short}\n{long_line}\n{short}\n")
+    first, long, last = items([path])
+    assert article(first).text == article(last).text == "Troops moved."
+    assert rejected(long).source == f"{path}:line 2"
+    assert long.reason == f"too large: {len(long_line) + 1} bytes (limit 100 bytes)"
+
+
+def test_a_failing_file_does_not_abort_its_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wirelens.ingest as ingest
+
+    def broken_reader(*args: object) -> None:
+        raise OSError("device vanished")
+
+    monkeypatch.setattr(ingest, "read_html", broken_reader)
+    write(tmp_path / "a.html", ARTICLE_HTML)
+    write(tmp_path / "b.txt", ENGLISH)
+    first, second = items([str(tmp_path)])
+    assert rejected(first).source == str(tmp_path / "a.html")
+    assert "device vanished" in first.reason
+    assert article(second).text == ENGLISH
+
+
+def test_oversized_stdin_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
+    import wirelens.ingest as ingest
+
+    monkeypatch.setattr(ingest, "MAX_HTML_BYTES", 1000)
+    got = rejected(only(["-"], stdin=io.StringIO("word " * 1000)))
+    assert got == Rejected("-", "too large: more than 1,000 bytes")
+
+
+def test_count_sources_counts_unreadable_inputs_once(tmp_path: Path) -> None:
+    assert count_sources([str(tmp_path / "missing.txt"), "https://example.org/x"]) == 2

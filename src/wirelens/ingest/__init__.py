@@ -21,10 +21,10 @@ from typing import TextIO
 from ..model import Article
 from .article import InputError, make_article
 from .base import Defaults, Item, Rejected
-from .html import read_html
+from .html import MAX_HTML_BYTES, read_html
 from .records import count_records, read_csv, read_json, read_jsonl
 from .text import read_text
-from .validate import MAX_TEXT_BYTES, check_bytes, check_text
+from .validate import MAX_BATCH_BYTES, MAX_TEXT_BYTES, check_bytes, check_size, check_text
 
 __all__ = [
     "MAX_TEXT_BYTES",
@@ -65,17 +65,37 @@ def _directory_files(root: Path) -> list[Path]:
     return found
 
 
+def _limit(suffix: str) -> int:
+    """Largest file accepted for a format; batch files hold many articles, pages hold markup."""
+    if suffix in RECORD_SUFFIXES:
+        return MAX_BATCH_BYTES
+    return MAX_HTML_BYTES if suffix in HTML_SUFFIXES else MAX_TEXT_BYTES
+
+
 def _read_file(path: Path, source: str, defaults: Defaults) -> Iterator[Item]:
-    """Dispatch one file on its extension; I/O errors become a Rejected."""
+    """Items of one file; an unexpected failure rejects this file only, not its directory."""
+    try:
+        yield from _dispatch(path, source, defaults)
+    except (OSError, ValueError, RecursionError, MemoryError) as error:
+        yield Rejected(source, f"cannot read file ({type(error).__name__}: {error})")
+
+
+def _dispatch(path: Path, source: str, defaults: Defaults) -> Iterator[Item]:
+    """Read one file by its extension; expected problems become a Rejected with the reason."""
     suffix = path.suffix.lower()
     if suffix in UNSUPPORTED:
         yield Rejected(source, UNSUPPORTED[suffix])
         return
+    if suffix in JSONL_SUFFIXES:
+        yield from read_jsonl(source, defaults)  # streamed line by line: no size limit
+        return
+    limit = _limit(suffix)
     try:
-        if suffix in JSONL_SUFFIXES:
-            yield from read_jsonl(source, defaults)
-            return
+        check_size(path.stat().st_size, limit)  # before reading: never load a huge file
         data = path.read_bytes()
+    except InputError as error:
+        yield Rejected(source, str(error))
+        return
     except OSError as error:
         yield Rejected(source, f"cannot read file ({error.strerror or error})")
         return
@@ -92,10 +112,16 @@ def _read_file(path: Path, source: str, defaults: Defaults) -> Iterator[Item]:
 def _read_stdin(stdin: TextIO, defaults: Defaults) -> Item:
     """Stdin as one article (HTML when it looks like a page); bytes when the stream has them."""
     try:
+        # Read one byte past the largest accepted input: enough to know it is too large.
         buffer = getattr(stdin, "buffer", None)
-        data = buffer.read() if buffer is not None else stdin.read().encode("utf-8")
+        if buffer is not None:
+            data = buffer.read(MAX_HTML_BYTES + 1)
+        else:
+            data = stdin.read(MAX_HTML_BYTES + 1).encode("utf-8")
     except (OSError, UnicodeError) as error:
         return Rejected("-", f"cannot read standard input ({error})")
+    if len(data) > MAX_HTML_BYTES:
+        return Rejected("-", f"too large: more than {MAX_HTML_BYTES:,} bytes")
     if data.lstrip()[:20].decode("ascii", "replace").lower().startswith(_HTML_START):
         return read_html(data, "-", defaults)
     return read_text(data, "-", defaults)

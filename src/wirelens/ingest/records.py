@@ -13,6 +13,7 @@ import io
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from .article import InputError
 from .base import Defaults, Item, Rejected, build_article
@@ -75,6 +76,25 @@ def _sniff_binary(head: bytes, path: str) -> Rejected | None:
     return None
 
 
+def _lines(handle: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | int]]:
+    """(line number, line) pairs; a line longer than ``limit`` gives its size instead.
+
+    Over-long lines are skipped in chunks, never held in memory whole.
+    """
+    number = 0
+    while line := handle.readline(limit + 1):
+        number += 1
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield number, line
+            continue
+        size = len(line)
+        while chunk := handle.readline(1 << 20):
+            size += len(chunk)
+            if chunk.endswith(b"\n"):
+                break
+        yield number, size
+
+
 def read_jsonl(path: str, defaults: Defaults) -> Iterator[Item]:
     """One item per non-blank line of a JSON Lines file (streamed: the file can be large)."""
     with open(path, "rb") as handle:
@@ -84,13 +104,17 @@ def read_jsonl(path: str, defaults: Defaults) -> Iterator[Item]:
             return
         handle.seek(0)
         seen = False
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
+        for number, raw in _lines(handle, _MAX_LINE_BYTES):
+            if isinstance(raw, bytes) and not raw.strip():
                 continue  # blank lines separate nothing in JSONL; skip them silently
             seen = True
             source = f"{path}:line {number}"
+            if isinstance(raw, int):
+                limit = f"{_MAX_LINE_BYTES:,} bytes"
+                yield Rejected(source, f"too large: {raw:,} bytes (limit {limit})")
+                continue
             try:
-                line = check_bytes(raw, source, limit=_MAX_LINE_BYTES)
+                line = check_bytes(raw.rstrip(b"\r\n"), source, limit=_MAX_LINE_BYTES)
                 record = json.loads(line)
             except InputError as error:
                 yield Rejected(source, str(error))

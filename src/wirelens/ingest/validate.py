@@ -20,6 +20,7 @@ __all__ = [
     "MIN_ENGLISH_SHARE",
     "MIN_WORDS_FOR_LANGUAGE",
     "check_bytes",
+    "check_size",
     "check_text",
     "english_share",
 ]
@@ -58,6 +59,15 @@ def _size(n: int) -> str:
     return f"{n:,} bytes"
 
 
+def check_size(size: int, limit: int = MAX_TEXT_BYTES) -> None:
+    """Raise :class:`InputError` naming the size and the limit when ``size`` exceeds ``limit``.
+
+    Readers call it with a file's size before reading it, so a huge file is never loaded.
+    """
+    if size > limit:
+        raise InputError(f"too large: {_size(size)} (limit {_size(limit)})")
+
+
 def check_bytes(data: bytes, source: str, *, limit: int = MAX_TEXT_BYTES) -> str:
     """Decode ``data`` as UTF-8 (a BOM is stripped) or raise :class:`InputError`.
 
@@ -67,8 +77,7 @@ def check_bytes(data: bytes, source: str, *, limit: int = MAX_TEXT_BYTES) -> str
     """
     if not data:
         raise InputError("empty input" if source == "-" else "empty file")
-    if len(data) > limit:
-        raise InputError(f"too large: {_size(len(data))} (limit {_size(limit)})")
+    check_size(len(data), limit)
     if data.startswith(_UTF16_BOMS):
         raise InputError("UTF-16 encoded text; convert it to UTF-8")
     nul = data.find(b"\x00")
