@@ -207,7 +207,10 @@ def count_records(path: Path) -> int:
     delimiter = "\t" if suffix == ".tsv" else ","
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        header = next(reader, [])
+        if "text" not in (name.strip().lower() for name in header):
+            return 1  # read_csv rejects the whole file once
         rows = sum(1 for row in reader if row)
     except csv.Error:
         return 1
-    return max(1, rows - 1)
+    return max(1, rows)
