@@ -168,7 +168,10 @@ def test_normalise_rejects_non_times() -> None:
 
 
 def test_words_that_only_look_like_times(nlp) -> None:  # type: ignore[no-untyped-def]
-    text = "Officials may march to the border. Theresa said the daily briefing was long."
+    text = (
+        "Officials may march to the border. Theresa said the daily briefing was long. "
+        "Nothing in the future treaty denies it. He sent 2000 troops."
+    )
     analysis = _analyse(nlp, text, "2022-02-15")
     assert [t.text for t in analysis.times] == []
 

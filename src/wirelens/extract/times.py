@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
@@ -402,8 +403,8 @@ def _h_weekend(m: re.Match[str], anchor: date | None, tense: Tense) -> Normalise
 
 def _h_season(m: re.Match[str], anchor: date | None, tense: Tense) -> Normalised:
     code = SEASONS[_g(m, "s")]
-    if m.group("y"):
-        return "DATE", f"{m.group('y')}-{code}"
+    if m.group("sy"):
+        return "DATE", f"{m.group('sy')}-{code}"
     if anchor is None:
         return "DATE", None
     rel = _rel(m)
@@ -435,12 +436,16 @@ def _h_quarter(m: re.Match[str], anchor: date | None, tense: Tense) -> Normalise
 
 
 def _h_ago(m: re.Match[str], anchor: date | None, tense: Tense) -> Normalised:
+    """'four years ago' -> 2009; 'a year later' counts forward (from the anchor, as HeidelTime
+    does in news mode when no better reference time is known)."""
     number = _number(m.group("n"))
+    later = _g(m, "dir") == "later"
     if number == "X":
-        return "DATE", "PAST_REF"
+        return "DATE", "FUTURE_REF" if later else "PAST_REF"
     if anchor is None:
         return "DATE", None
-    return "DATE", _shift(anchor, m.group("u"), -int(float(number)))
+    n = int(float(number))
+    return "DATE", _shift(anchor, m.group("u"), n if later else -n)
 
 
 def _h_duration(m: re.Match[str], anchor: date | None, tense: Tense) -> Normalised:
@@ -463,7 +468,7 @@ _SET_ADVERBS = {
 
 
 def _h_set(m: re.Match[str], anchor: date | None, tense: Tense) -> Normalised:
-    what = re.sub(r"\s+", " ", _g(m, "x") or _g(m, "x2"))
+    what = re.sub(r"\s+", " ", _g(m, "x") or _g(m, "x2") or _g(m, "x3"))
     if what in _SET_ADVERBS:
         return "SET", _SET_ADVERBS[what]
     if what in WEEKDAYS:
@@ -527,7 +532,8 @@ RULES: list[Rule] = [
     _rule("weekday_pod", rf"(?P<pod>{POD})\s+of\s+(?P<wd>{WD})", _h_weekday),
     _rule(
         "weekday",
-        rf"(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<wd>{WD})(?:\s+(?P<pod>{POD}))?",
+        rf"(?:(?P<mod>early|late)\s+)?(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<wd>{WD})"
+        rf"(?:\s+(?P<pod>{POD}))?",
         _h_weekday,
     ),
     _rule(
@@ -550,7 +556,7 @@ RULES: list[Rule] = [
     _rule(
         "season",
         r"(?:(?P<rel>last|this|next|the\s+past|the\s+coming)\s+)?(?P<s>spring|summer|autumn|fall|winter)"
-        rf"(?:\s+(?:of\s+)?(?P<y>{YEAR}))?",
+        rf"(?:\s+(?:of\s+)?(?P<sy>{YEAR}))?",
         _h_season,
         needs_context=True,
     ),
@@ -572,6 +578,12 @@ RULES: list[Rule] = [
         _h_month,
     ),
     _rule("ago", rf"(?P<n>{NUM})\s+(?P<u>{UNIT})\s+ago", _h_ago),
+    _rule("earlier_later", rf"(?P<n>{NUM})\s+(?P<u>{UNIT})\s+(?P<dir>earlier|later)", _h_ago),
+    _rule(
+        "mod_the_unit",
+        rf"(?P<mod>{MOD})\s+the\s+(?P<u>week|month|year|decade|century)",
+        _h_relunit,
+    ),
     _rule(
         "the_unit",
         r"the\s+(?:past|last|next|coming|previous|following)\s+"
@@ -588,7 +600,7 @@ RULES: list[Rule] = [
     ),
     _rule(
         "vague_duration",
-        r"(?:(?:recent|the\s+(?:past|last|next|coming)(?:\s+(?:few|several))?)\s+)?"
+        r"(?:(?P<pre>recent|the\s+(?:past|last|next|coming)(?:\s+(?:few|several))?)\s+)?"
         r"(?P<u>seconds|minutes|hours|days|weeks|months|years|decades|centuries)",
         _h_vague,
         needs_context=True,
@@ -596,7 +608,8 @@ RULES: list[Rule] = [
     _rule(
         "set",
         rf"(?:every|each)\s+(?:other\s+)?(?P<x>{UNIT_SG}|{WD}|{POD}|{_MON_FULL})"
-        r"|(?P<x2>daily|nightly|weekly|monthly|hourly|annually|yearly)",
+        r"|(?P<x2>daily|nightly|weekly|monthly|hourly|annually|yearly)"
+        rf"|(?:once|twice|{NUM}\s+times)\s+(?:a|an|per|each|every)\s+(?P<x3>{UNIT_SG})",
         _h_set,
     ),
     _rule(
@@ -607,7 +620,11 @@ RULES: list[Rule] = [
         _h_half,
     ),
     _rule("nth_day", r"the\s+\d+(?:st|nd|rd|th)\s+day", _h_nth_day),
-    _rule("decade", r"(?:the\s+)?(?:(?P<y>(?:1[5-9]|20)\d0)|'(?P<d>\d)0)'?s", _h_decade),
+    _rule(
+        "decade",
+        r"(?:the\s+)?(?:(?P<mod>early|mid|late)[\s-]+)?(?:(?P<y>(?:1[5-9]|20)\d0)|'(?P<d>\d)0)'?s",
+        _h_decade,
+    ),
     _rule(
         "century",
         r"(?P<n>\d{1,2}(?:st|nd|rd|th)|"
@@ -745,6 +762,13 @@ def _tokens(doc: Doc, start: int, end: int) -> Span | None:
     return doc.char_span(start, end, alignment_mode="expand")
 
 
+def _counts_things(tok: Token) -> bool:
+    """'2000 troops' counts troops; 'the 2022 elections' and 'a 2010 raid' are dated."""
+    before = tok.doc[tok.i - 1] if tok.i > 0 else None
+    determined = before is not None and before.tag_ in ("DT", "PRP$", "POS")
+    return tok.dep_ == "nummod" and tok.head.tag_ in ("NNS", "NNPS") and not determined
+
+
 def _plausible(doc: Doc, start: int, end: int, rule: Rule, in_entity: bool) -> bool:
     """Reject pattern hits that are ordinary words here: 'may' the modal, 'march' the verb."""
     text = doc.text[start:end]
@@ -760,7 +784,21 @@ def _plausible(doc: Doc, start: int, end: int, rule: Rule, in_entity: bool) -> b
         return False  # "the daily newspaper" is no SET
     if rule.name == "ref" and span[0].lower_ == "present" and span[0].pos_ != "ADV":
         return False
-    if rule.needs_context and not in_entity:
+    if (
+        rule.name == "ref"
+        and span[-1].lower_ in ("future", "past")
+        and span[-1].dep_
+        in (
+            "amod",
+            "compound",
+        )
+    ):
+        return False  # "the future treaty", "the past decisions": adjectives, not times
+    if rule.name == "year" and _counts_things(span[-1]):
+        return False
+    m = rule.pattern.fullmatch(clean_expression(text))
+    anchored = m is not None and any(m.groupdict().get(g) for g in ("rel", "pre", "mod", "sy"))
+    if rule.needs_context and not in_entity and not anchored:
         before = doc[span.start - 1] if span.start > 0 else None
         if before is None or before.lower_ not in _CONTEXT_PREPS:
             return False
@@ -778,6 +816,12 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 _YEAR_RANGE = re.compile(rf"(?<![\w-])(?P<a>{YEAR})[-–](?P<b>\d\d(?:\d\d)?)(?![\w-])")
 
 
+@cache
+def _bounded(rule: Rule) -> re.Pattern[str]:
+    """The rule's pattern for searching running text: whole words only."""
+    return re.compile(rf"(?<![\w'-])(?:{rule.pattern.pattern})(?![\w-])", re.IGNORECASE)
+
+
 def find_candidates(doc: Doc) -> list[_Candidate]:
     """Pattern hits and trimmed spaCy DATE/TIME entities, overlaps resolved longest-first."""
     text = doc.text
@@ -791,8 +835,7 @@ def find_candidates(doc: Doc) -> list[_Candidate]:
         found.append(_Candidate(m.start("a"), m.end("a"), year_rule, ("DATE", first)))
         found.append(_Candidate(m.start("b"), m.end("b"), year_rule, ("DATE", full_second)))
     for rule in RULES:
-        bounded = re.compile(rf"(?<![\w'-])(?:{rule.pattern.pattern})(?![\w-])", re.IGNORECASE)
-        for m in bounded.finditer(text):
+        for m in _bounded(rule).finditer(text):
             start, end = m.start(), m.end()
             if end > start and _plausible(doc, start, end, rule, _inside(entities, start, end)):
                 found.append(_Candidate(start, end, rule))
@@ -835,8 +878,7 @@ def infer_published(doc: Doc) -> str | None:
     """
     dates: list[date] = []
     for rule in _FULL_DATES:
-        bounded = re.compile(rf"(?<![\w-])(?:{rule.pattern.pattern})(?![\w-])", re.IGNORECASE)
-        for m in bounded.finditer(doc.text):
+        for m in _bounded(rule).finditer(doc.text):
             _, value = rule.normalise(m, None, "past")
             if value:
                 try:
