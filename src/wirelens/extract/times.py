@@ -361,11 +361,12 @@ def _h_relday(m: re.Match[str], anchor: date | None, tense: Tense) -> Normalised
     kind: TimeType = "TIME" if pod or word == "tonight" else "DATE"
     if anchor is None:
         return kind, None
-    offset = {"yesterday": -1, "tomorrow": 1, "last": -1}.get(word, 0)
-    if word.startswith("the day before"):
-        offset = -2
-    elif word.startswith("the day after"):
-        offset = 2
+    word = re.sub(r"\s+", " ", word)
+    offset = {
+        "yesterday": -1, "tomorrow": 1, "last": -1, "the previous day": -1,
+        "the following day": 1, "the next day": 1,
+        "the day before yesterday": -2, "the day after tomorrow": 2,
+    }.get(word, 0)  # fmt: skip
     value = _iso(anchor + timedelta(days=offset))
     if word == "tonight":
         return kind, f"{value}TNI"
@@ -585,9 +586,14 @@ RULES: list[Rule] = [
         _h_relunit,
     ),
     _rule(
+        "next_day",
+        r"(?P<day>the\s+(?:previous|following|next)\s+day)",
+        _h_relday,
+    ),
+    _rule(
         "the_unit",
-        r"the\s+(?:past|last|next|coming|previous|following)\s+"
-        r"(?P<u>minute|hour|day|week|fortnight|month|year|decade|century)",
+        r"the\s+(?:past|last|next|coming)\s+"
+        r"(?P<u>minute|hour|week|fortnight|month|year|decade|century)",
         _h_the_unit,
     ),
     _rule(
