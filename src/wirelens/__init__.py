@@ -13,8 +13,8 @@ __all__ = ["Analysis", "__version__", "analyze"]
 def analyze(text: str, published: str | None = None, **meta: Any) -> Analysis:
     """Analyse one article's text.
 
-    >>> analysis = analyze("NATO said on Tuesday that Russia had moved troops.", published="2022-02-15")
-    >>> [a.name for a in analysis.actors]
+    >>> text = "NATO said on Tuesday that Russia had moved troops."
+    >>> [a.name for a in analyze(text, published="2022-02-15").actors]
     ['NATO', 'Russia']
     """
     from .ingest.article import make_article

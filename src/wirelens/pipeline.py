@@ -59,11 +59,27 @@ class Pipeline:
         self.timings["parse"] = self.timings.get("parse", 0.0) + time.perf_counter() - started
         return self.run(article, doc)
 
-    def analyze_many(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[Analysis]:
-        """Stream articles through ``nlp.pipe`` (one batch in memory at a time)."""
+    def analyze_many(
+        self,
+        articles: Iterable[Article],
+        batch_size: int = 16,
+        on_error: Callable[[Article, Exception], None] | None = None,
+    ) -> Iterator[Analysis]:
+        """Stream articles through ``nlp.pipe`` (one batch in memory at a time).
+
+        With ``on_error``, an article whose extraction fails is handed to it and the batch goes on;
+        without it the exception propagates.
+        """
         pairs = ((a.text, a) for a in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-            yield self.run(article, doc)
+            try:
+                analysis = self.run(article, doc)
+            except Exception as error:
+                if on_error is None:
+                    raise
+                on_error(article, error)
+                continue
+            yield analysis
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,15 @@ Extractor = Callable[[Doc, Analysis], None]
 
 
 def ordered() -> list[tuple[str, Extractor]]:
+    """(name, extractor) pairs: each reads the records of the ones before it."""
     from .actors import extract_actors
+    from .places import extract_places
+    from .quotes import extract_quotes
+    from .times import extract_times
 
-    return [("actors", extract_actors)]
+    return [
+        ("actors", extract_actors),
+        ("times", extract_times),
+        ("places", extract_places),
+        ("quotes", extract_quotes),
+    ]

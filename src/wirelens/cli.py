@@ -1,0 +1,188 @@
+"""The ``wirelens`` command line (Typer + rich)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import __version__
+from .model import Article, json_schema
+
+if TYPE_CHECKING:
+    from .ingest import Rejected
+
+app = typer.Typer(
+    help="wirelens: who said what, what was claimed and how well it stands, what happened, "
+    "when and where — from news text.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(
+    help="Score the extractors against the public corpora.", no_args_is_help=True
+)
+app.add_typer(eval_app, name="eval")
+
+stdout = Console()
+stderr = Console(stderr=True)
+
+
+def _progress(total: int | None) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+        disable=total is not None and total <= 1,
+    )
+
+
+@app.command()
+def analyze(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files (.txt, .html, .jsonl, .json, .csv), directories of them, or - for stdin."
+        ),
+    ],
+    published: Annotated[
+        str | None, typer.Option(help="Publication date YYYY-MM-DD, when the input lacks one.")
+    ] = None,
+    outlet: Annotated[
+        str | None, typer.Option(help="Outlet name, when the input lacks one.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON document per article (JSON Lines for several).")
+    ] = False,
+    batch_size: Annotated[int, typer.Option(help="Articles per spaCy batch.", min=1)] = 16,
+) -> None:
+    """Analyse articles and print a report (or the JSON record contract with --json)."""
+    from .ingest import Rejected, count_sources, read_sources
+    from .ingest.article import InputError, make_article
+    from .pipeline import default_pipeline
+    from .report import print_report
+
+    try:
+        if published:
+            make_article("x", published=published)  # validate the option before any work
+    except InputError as error:
+        stderr.print(f"[red]error:[/red] --published: {error}")
+        raise typer.Exit(2) from error
+
+    rejected: list[Rejected] = []
+    total = count_sources(paths)
+
+    def articles() -> Iterator[Article]:
+        for item in read_sources(paths, published=published, outlet=outlet):
+            if isinstance(item, Rejected):
+                rejected.append(item)
+                progress.advance(task)
+            else:
+                yield item
+
+    def failed(article: Article, error: Exception) -> None:
+        source = article.path or article.url or article.id
+        rejected.append(Rejected(source, f"analysis failed: {type(error).__name__}: {error}"))
+        progress.advance(task)
+
+    analysed = 0
+    pretty = total == 1
+    with _progress(total) as progress:
+        task = progress.add_task("analysing", total=total)
+        pipeline = default_pipeline()
+        for analysis in pipeline.analyze_many(articles(), batch_size=batch_size, on_error=failed):
+            analysed += 1
+            progress.advance(task)
+            if as_json:
+                sys.stdout.write(analysis.to_json(indent=2 if pretty else None) + "\n")
+                sys.stdout.flush()
+            else:
+                print_report(analysis, stdout)
+    _report_rejections(rejected, analysed)
+    if analysed == 0:
+        raise typer.Exit(1)
+
+
+def _report_rejections(rejected: list[Rejected], analysed: int) -> None:
+    if not rejected:
+        return
+    stderr.print(f"[yellow]skipped {len(rejected)} input(s)[/yellow] (analysed {analysed}):")
+    for item in rejected:
+        stderr.print(f"  {item.source}: {item.reason}", markup=False, highlight=False)
+
+
+def _corpus_dir(path: Path | None, default: str) -> Path:
+    """The corpus to score: the given path, or its usual place under ../shared/data."""
+    import os
+
+    base = Path(os.environ.get("WIRELENS_SHARED_DATA", Path.cwd().parent / "shared" / "data"))
+    chosen = path or base / default
+    if not chosen.is_dir():
+        stderr.print(f"[red]error:[/red] corpus directory not found: {chosen}")
+        raise typer.Exit(2)
+    return chosen
+
+
+@eval_app.command("times")
+def eval_times(
+    directory: Annotated[
+        Path | None, typer.Argument(help="A directory of TimeML .tml files (TE3-Platinum).")
+    ] = None,
+) -> None:
+    """Time expressions: span F1 (strict, relaxed), type accuracy and value F1, TempEval-3 style."""
+    from .evaluate import timeml
+
+    scores = timeml.score_directory(_corpus_dir(directory, "time-normalization/te3-platinum"))
+    stdout.print(timeml.format_report(scores), markup=False, highlight=False)
+
+
+@eval_app.command("attribution")
+def eval_attribution(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(help="A PolNeAR-format directory (text/*.txt, attributions/*.ann)."),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Score only the first N documents.")] = None,
+) -> None:
+    """Quotes: P/R/F1 of content, source and cue (overlap and exact), and all three together."""
+    from .evaluate import polnear
+
+    scores = polnear.score_directory(_corpus_dir(directory, "polnear/data/dev"), limit=limit)
+    stdout.print(polnear.format_report(scores), markup=False, highlight=False)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of `wirelens analyze --json` output."""
+    sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
+
+
+@app.command()
+def version() -> None:
+    """Print the wirelens version and the NLP stack it runs on."""
+    import blis
+    import spacy
+
+    from .pipeline import MODEL_NAME
+
+    stdout.print(
+        f"wirelens {__version__} (spaCy {spacy.__version__}, blis {blis.__version__}, "
+        f"model {MODEL_NAME})"
+    )
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,312 @@
+"""Actors: people, organisations, countries and groups, merged within the article.
+
+Reads spaCy's entities plus gazetteer matches (the small model mislabels: "Kyiv" as PERSON,
+"Stoltenberg" as ORG), then
+  1. classifies every candidate mention against the shipped gazetteer (persons, organisations,
+     countries with aliases and demonyms, seats of government used as speakers);
+  2. joins surnames to full names ("Stoltenberg" -> "Jens Stoltenberg");
+  3. reads roles and affiliations from premodifiers and appositions ("NATO Secretary-General",
+     "Foreign Ministry spokeswoman", "Belarussian President");
+  4. fills country (ISO3) and sector (PLOVER/CAMEO) from the text, then from the gazetteer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+from spacy.vocab import Vocab
+
+from ..model import Actor, ActorKind, Analysis
+from ..resources.gazetteer import Gazetteer, OrgEntry, PersonEntry, load_gazetteer
+
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
+# The object of one of these is a place, not a speaker ("met Putin in the Kremlin").
+LOCATIVE_PREPOSITIONS = {
+    "in", "at", "from", "to", "into", "near", "inside", "outside", "within", "across", "around",
+    "toward", "towards", "through", "over", "beyond", "via", "throughout", "along",
+}  # fmt: skip
+LEADING_DETERMINERS = {"the", "a", "an", "our", "their", "its", "his", "her"}
+# Head words of organisation names that imply a sector when the gazetteer does not know the name.
+ORG_SECTOR_WORDS = {
+    "defense": "MIL", "defence": "MIL", "army": "MIL", "military": "MIL", "navy": "MIL",
+    "forces": "MIL", "ministry": "GOV", "government": "GOV", "office": "GOV", "embassy": "GOV",
+    "department": "GOV", "parliament": "LEG", "duma": "LEG", "senate": "LEG", "congress": "LEG",
+    "court": "JUD", "police": "COP", "party": "PTY", "intelligence": "SPY", "news": "JRN",
+    "agency": "GOV", "press": "GOV", "television": "JRN", "newspaper": "JRN",
+}  # fmt: skip
+
+
+@dataclass
+class _Draft:
+    """An actor being assembled from its mentions."""
+
+    key: tuple[str, str]
+    name: str
+    kind: ActorKind
+    country: str | None = None
+    sector: str | None = None
+    roles: list[str] = field(default_factory=list)
+    organization: str | None = None
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+    def add(self, start: int, end: int, text: str) -> None:
+        if (start, end) not in self.mentions:
+            self.mentions.append((start, end))
+            self.texts.append(text)
+
+    def add_role(self, role: str) -> None:
+        if role.lower() not in (r.lower() for r in self.roles):
+            self.roles.append(role)
+
+
+@lru_cache(maxsize=4)
+def _matcher(vocab: Vocab) -> PhraseMatcher:
+    """Case-sensitive phrase matcher over gazetteer names (built once per vocabulary)."""
+    gazetteer = load_gazetteer()
+    matcher = PhraseMatcher(vocab, attr="ORTH")
+    names = sorted(gazetteer.names())
+    from spacy.lang.en import English
+
+    tokenizer = English(vocab=vocab).tokenizer
+    matcher.add("GAZETTEER", list(tokenizer.pipe(names)))
+    return matcher
+
+
+def _trim(span: Span) -> Span:
+    """Drop leading determiners and a trailing possessive: "the Kremlin's" -> "Kremlin"."""
+    start, end = span.start, span.end
+    while start < end - 1 and span.doc[start].lower_ in LEADING_DETERMINERS:
+        start += 1
+    while end > start + 1 and span.doc[end - 1].tag_ == "POS":
+        end -= 1
+    return span.doc[start:end]
+
+
+def _candidates(doc: Doc) -> list[Span]:
+    spans = [s for s in doc.ents if s.label_ in ENTITY_LABELS]
+    spans += [Span(doc, s, e, label="GAZ") for _, s, e in _matcher(doc.vocab)(doc)]
+    return sorted((_trim(s) for s in filter_spans(spans)), key=lambda s: s.start)
+
+
+def _is_locative(span: Span) -> bool:
+    """True when the span is the object of a locative preposition ("in Kyiv", "from Moscow")."""
+    root = span.root
+    return root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPOSITIONS
+
+
+def _role_prefix(span: Span) -> Span | None:
+    """Premodifiers of a name in its noun phrase: "NATO Secretary-General" for Stoltenberg."""
+    left = span.root.left_edge.i
+    while left < span.start and span.doc[left].lower_ in LEADING_DETERMINERS | {"'s", "’s"}:
+        left += 1
+    return span.doc[left : span.start] if left < span.start else None
+
+
+def _appositions(span: Span) -> list[Span]:
+    """Appositive phrases: "Jens Stoltenberg, NATO's secretary-general, ..."."""
+    out = []
+    for child in span.root.children:
+        if child.dep_ == "appos" and child.i >= span.end:
+            out.append(span.doc[child.left_edge.i : child.right_edge.i + 1])
+    return out
+
+
+class _ActorBuilder:
+    def __init__(self, doc: Doc, gazetteer: Gazetteer, year: int | None) -> None:
+        self.doc = doc
+        self.gazetteer = gazetteer
+        self.year = year
+        self.drafts: dict[tuple[str, str], _Draft] = {}
+        self.role_spans: list[tuple[int, int]] = []  # token ranges already read as roles
+
+    # -- drafts -------------------------------------------------------------------------------
+    def draft(self, key: tuple[str, str], name: str, kind: ActorKind) -> _Draft:
+        if key not in self.drafts:
+            self.drafts[key] = _Draft(key=key, name=name, kind=kind)
+        return self.drafts[key]
+
+    def person(self, entry: PersonEntry) -> _Draft:
+        draft = self.draft(("person", entry.name), entry.name, "person")
+        draft.country = draft.country or entry.country
+        draft.sector = draft.sector or entry.sector
+        return draft
+
+    def organization(self, entry: OrgEntry) -> _Draft:
+        kind: ActorKind = "group" if entry.kind == "group" else "organization"
+        draft = self.draft(("org", entry.name), entry.name, kind)
+        draft.country = draft.country or entry.country
+        draft.sector = draft.sector or entry.sector
+        return draft
+
+    def country(self, iso3: str) -> _Draft:
+        entry = self.gazetteer.countries[iso3]
+        draft = self.draft(("country", iso3), entry.name, "country")
+        draft.country, draft.sector = iso3, "GOV"
+        return draft
+
+    # -- classification -----------------------------------------------------------------------
+    def classify(self, span: Span) -> _Draft | None:
+        """The actor a candidate mention belongs to, or None (a place, a role word, noise)."""
+        text = span.text
+        gaz = self.gazetteer
+        person = gaz.person(text, self.year)
+        if person is not None:
+            return self.person(person)
+        org = gaz.organization(text)
+        if org is not None:
+            return self.organization(org)
+        country = gaz.country(text)
+        if country is not None:
+            return self.country(country.iso3)
+        seat = gaz.metonym(text)
+        if seat is not None:
+            # A capital or seat of government speaks for its country unless it is just a location.
+            return None if _is_locative(span) else self.country(seat.iso3)
+        label = span.label_
+        if label == "PERSON" and len(span) > 1 and span[0].is_title:
+            return self.draft(("person", text), text, "person")
+        if label == "ORG" and any(t.is_alpha for t in span):
+            return self.unknown_org(span)
+        if label == "NORP":
+            return self.draft(("group", text), text, "group")
+        agentive = span.root.dep_ in {"nsubj", "nsubjpass"}
+        if label in {"GPE", "LOC", "FAC"} and agentive and not _is_locative(span):
+            return self.draft(("unknown", text), text, "unknown")
+        return None
+
+    def unknown_org(self, span: Span) -> _Draft:
+        """An organisation the gazetteer lacks: country from a demonym in it, sector from words."""
+        words = [t for t in span if t.is_alpha]
+        country = next((c for c in (self.gazetteer.country(t.text) for t in words) if c), None)
+        draft = self.draft(("org", span.text), span.text, "organization")
+        if country is not None:
+            draft.country = draft.country or country.iso3
+        sector = next(
+            (ORG_SECTOR_WORDS[w.lower_] for w in words if w.lower_ in ORG_SECTOR_WORDS), None
+        )
+        draft.sector = draft.sector or sector
+        return draft
+
+    def surname_owner(self, span: Span) -> _Draft | None:
+        """The person of this article whose surname (or first name) a one-word mention is."""
+        if len(span) != 1:
+            return None
+        word = span.text
+        owners = [
+            d
+            for d in self.drafts.values()
+            if d.kind == "person"
+            and " " in d.name
+            and word in (d.name.split()[-1], d.name.split()[0])
+        ]
+        return owners[0] if len(owners) == 1 else None
+
+    # -- roles and affiliations ---------------------------------------------------------------
+    def read_roles(self, span: Span, draft: _Draft) -> None:
+        phrases = [p for p in (_role_prefix(span), *_appositions(span)) if p is not None]
+        for phrase in phrases:
+            found = self.gazetteer.roles_in(phrase.text)
+            if not found:
+                continue
+            start, end, _ = max(found, key=lambda f: (f[0], f[1] - f[0]))
+            role_start = phrase.start_char + start
+            draft.add_role(self.doc.text[role_start : phrase.start_char + end])
+            self.role_spans.append((role_start, phrase.start_char + end))
+            affiliation = self.doc.text[phrase.start_char : role_start].strip(" ,'’s")
+            self.affiliate(draft, affiliation)
+
+    def affiliate(self, draft: _Draft, affiliation: str) -> None:
+        """Apply "NATO" / "Belarussian" / "Foreign Ministry" in front of a role to a person."""
+        if not affiliation:
+            return
+        gaz = self.gazetteer
+        country = gaz.country(affiliation)
+        if country is not None:
+            draft.country = country.iso3
+            return
+        org = gaz.organization(affiliation)
+        name = org.name if org is not None else affiliation
+        # "Russian Foreign Ministry": a leading demonym is the country, the rest the organisation.
+        first, _, rest = affiliation.partition(" ")
+        lead = gaz.country(first) if rest else None
+        if org is None and lead is not None:
+            draft.country = lead.iso3
+            name = rest
+            org = gaz.organization(rest)
+        draft.organization = draft.organization or name
+        if org is not None and org.country and not draft.country:
+            draft.country = org.country
+
+    def finish(self) -> None:
+        """Sectors from roles; organisations inherit their members' country ("Foreign Ministry")."""
+        for draft in self.drafts.values():
+            if draft.kind != "person":
+                continue
+            for role in draft.roles:
+                entry = self.gazetteer.role(role)
+                if entry is not None and entry.sector and not draft.sector:
+                    draft.sector = entry.sector
+            if draft.organization:
+                org = self.drafts.get(("org", draft.organization))
+                if org is not None:
+                    org.country = org.country or draft.country
+                    draft.sector = draft.sector or org.sector
+
+
+def _overlaps(span: Span, ranges: list[tuple[int, int]]) -> bool:
+    return any(span.start_char >= s and span.end_char <= e for s, e in ranges)
+
+
+def extract_actors(doc: Doc, analysis: Analysis) -> None:
+    """Append the article's actors, each with all its name mentions, to ``analysis.actors``."""
+    published = analysis.article.published
+    builder = _ActorBuilder(doc, load_gazetteer(), int(published[:4]) if published else None)
+    candidates = _candidates(doc)
+    # Full names first, so that a later bare surname can join them.
+    ordered = sorted(candidates, key=lambda s: (len(s) == 1, s.start))
+    assigned: list[tuple[Span, _Draft]] = []
+    for span in ordered:
+        if _overlaps(span, builder.role_spans):
+            continue  # "State" in "Secretary of State"
+        draft = builder.surname_owner(span) if len(span) == 1 else None
+        draft = draft or builder.classify(span)
+        if draft is None:
+            continue
+        if draft.kind == "person":
+            builder.read_roles(span, draft)
+        assigned.append((span, draft))
+    for span, draft in sorted(assigned, key=lambda pair: pair[0].start):
+        if not _overlaps(span, builder.role_spans):
+            draft.add(span.start_char, span.end_char, span.text)
+    builder.finish()
+    drafts = sorted((d for d in builder.drafts.values() if d.mentions), key=lambda d: d.mentions[0])
+    for number, draft in enumerate(drafts, 1):
+        analysis.actors.append(
+            Actor(
+                id=f"A{number}",
+                name=draft.name,
+                kind=draft.kind,
+                country=draft.country,
+                sector=draft.sector,
+                roles=draft.roles,
+                organization=draft.organization,
+                aliases=sorted({t for t in draft.texts if t != draft.name}),
+                mentions=sorted(draft.mentions),
+            )
+        )
+
+
+def actor_at(analysis: Analysis, start: int, end: int) -> Actor | None:
+    """The actor with a mention overlapping ``[start, end)``, for later extractors."""
+    for actor in analysis.actors:
+        if any(s < end and start < e for s, e in actor.mentions):
+            return actor
+    return None
+
+
+__all__ = ["actor_at", "extract_actors"]
