@@ -273,11 +273,17 @@ def test_repeated_mentions_share_an_id(nlp) -> None:  # type: ignore[no-untyped-
 
 
 def test_mentioned_country_breaks_ties(nlp) -> None:  # type: ignore[no-untyped-def]
-    # Georgia the country outranks the US state, unless only the US is in the article.
-    state = analyze(nlp, "The United States sent aid. Storms hit cities in Georgia on Monday.")
-    country = analyze(nlp, "Protests spread in Georgia on Monday.")
-    assert mention_at(state, "Georgia").country == "USA"  # type: ignore[union-attr]
-    assert mention_at(country, "Georgia").country == "GEO"  # type: ignore[union-attr]
+    # Cambridge, UK is the most populous; a US article makes it Cambridge, Massachusetts.
+    plain = analyze(nlp, "Scientists met in Cambridge on Monday.")
+    in_us = analyze(nlp, "The United States sent experts. Scientists met in Cambridge on Monday.")
+    assert mention_at(plain, "Cambridge").country == "GBR"  # type: ignore[union-attr]
+    assert mention_at(in_us, "Cambridge").country == "USA"  # type: ignore[union-attr]
+    # Far less populous namesakes and other kinds do not flip: Paris stays in France, and
+    # Georgia the country is not turned into the US state.
+    paris = analyze(nlp, "The United States sent experts. Talks were held in Paris.")
+    georgia = analyze(nlp, "The United States sent experts. Protests spread in Georgia.")
+    assert mention_at(paris, "Paris").country == "FRA"  # type: ignore[union-attr]
+    assert mention_at(georgia, "Georgia").country == "GEO"  # type: ignore[union-attr]
 
 
 def test_place_at_needs_a_locative_preposition(nlp) -> None:  # type: ignore[no-untyped-def]

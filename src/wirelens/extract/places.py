@@ -45,13 +45,19 @@ TOPONYM_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Entity types a mislabelled toponym may hide in; NORP (demonyms) and numeric types never.
 WEAK_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
 STRONG_POPULATION = 200_000  # an alternate spelling of a city this big is worth a weak match
-CONTEXT_RATIO = 10  # a mentioned-country namesake wins if within 1/10 of the top population
+ALIAS_POPULATION = 50_000  # below this, a city is only found under its own name
+CONTEXT_RATIO = 3  # a mentioned-country namesake of the same kind wins within 1/3 of the top
 MAX_NGRAM = 5
+GENERIC_WORDS = frozenset(
+    {"oblast", "region", "province", "city", "state", "district", "county", "krai", "raion"}
+)
 GLUE_POS = frozenset({"CCONJ", "DET", "PUNCT"})  # "Kyiv and Kharkiv", "the Crimea"
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
-# Kind rank: lower wins before population is compared.
-KIND_RANK = {"PCLI": 0, "CONT": 1, "RGN": 1, "SEA": 1, "MTS": 1, "ISL": 1}
-CITY_RANK, ADM1_RANK = 2, 3
+# Rank: lower wins before population is compared. Countries, then regions, then national
+# capitals and metropolises ("Washington" is D.C., "New York" the city), then states/oblasts
+# ("Virginia" is not the South African town), then other towns.
+KIND_RANK = {"PCLI": 0, "CONT": 1, "RGN": 1, "SEA": 1, "MTS": 1, "ISL": 1, "PPLC": 2}
+METROPOLIS = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +119,21 @@ def normalize(name: str) -> str:
     return name[4:] if name.startswith("the ") else name
 
 
-def _rank(feature: str) -> int:
+def _rank(feature: str, population: int) -> int:
     if feature in KIND_RANK:
         return KIND_RANK[feature]
-    return ADM1_RANK if feature.startswith("ADM") else CITY_RANK
+    if feature.startswith("ADM"):
+        return 3
+    return 2 if population >= METROPOLIS else 4
+
+
+def is_city(entry: Entry) -> bool:
+    """A populated place (PPL, PPLC...), as opposed to a country, region or state."""
+    return entry.feature.startswith("PPL")
+
+
+def _kind(entry: Entry) -> str:
+    return "PPL" if is_city(entry) else entry.feature
 
 
 def _float(value: str) -> float | None:
@@ -156,7 +173,7 @@ def gazetteer() -> Gazetteer:
             raw.lon,
             raw.feature,
             raw.population,
-            _rank(raw.feature),
+            _rank(raw.feature, raw.population),
         )
         for i, name in enumerate(names):
             key = normalize(name)
@@ -198,7 +215,7 @@ def _choose(entries: tuple[Entry, ...], context: frozenset[str]) -> Entry:
         for entry in entries[1:]:
             if (
                 entry.country in context
-                and entry.rank <= CITY_RANK + 1
+                and _kind(entry) == _kind(best)  # a country never yields to a US state
                 and entry.population * CONTEXT_RATIO >= best.population
             ):
                 return entry
@@ -273,6 +290,12 @@ def _span_head(tokens: list[Token]) -> Token:
     return next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[-1])
 
 
+def _covers(ent: Span, matches: list[_Candidate], generic: frozenset[str] = frozenset()) -> bool:
+    """True when every entity token outside the matches is glue ("and", ",", "the") or generic."""
+    rest = [t for t in ent if not any(m.start <= t.idx < m.end for m in matches)]
+    return all(t.is_punct or t.pos_ in GLUE_POS or t.lower_ in generic for t in rest)
+
+
 def _with_own_heads(matches: list[_Candidate], ent: Span) -> list[_Candidate]:
     """Give each match inside a coordinated entity its own head token for the metonymy test."""
     for match in matches:
@@ -297,6 +320,17 @@ def _merge_appositions(found: list[_Candidate], text: str) -> list[_Candidate]:
     return merged
 
 
+def _touches(run: list[Token], in_entity: set[int], doc: Doc) -> bool:
+    """True when an entity's proper noun (or an unspaced token) sits right beside the run."""
+    for i, gap in ((run[0].i - 1, "before"), (run[-1].i + 1, "after")):
+        if not 0 <= i < len(doc) or i not in in_entity:
+            continue
+        glued = not (doc[i].whitespace_ if gap == "before" else run[-1].whitespace_)
+        if glued or doc[i].pos_ == "PROPN":
+            return True
+    return False
+
+
 def candidates(doc: Doc) -> list[_Candidate]:
     """Every gazetteer match in the Doc, in text order (before metonymy filtering)."""
     text = doc.text  # a property that joins every token: read it once
@@ -305,13 +339,20 @@ def candidates(doc: Doc) -> list[_Candidate]:
     for ent in doc.ents:
         in_entity.update(range(ent.start, ent.end))
         if ent.label_ in TOPONYM_LABELS:
-            found.extend(_matches(ent, text, ent.root, weak=False))
+            matches = _matches(ent, text, ent.root, weak=False)
+            if not _covers(ent, matches):
+                # Part of a longer name: keep "Lviv" in "the Lviv region", not "David" in
+                # "Camp David"; and only as strong as a bare proper noun.
+                if not _covers(ent, matches, GENERIC_WORDS):
+                    continue
+                for match in matches:
+                    match.weak = True
+            found.extend(matches)
         elif ent.label_ in WEAK_LABELS:
             # Only when the whole entity is toponyms and glue ("Kyiv and Kharkiv" as
             # WORK_OF_ART); "The U.S. Department of State" keeps its "U.S.".
             matches = _matches(ent, text, ent.root, weak=True)
-            rest = [t for t in ent if not any(m.start <= t.idx < m.end for m in matches)]
-            if matches and all(t.is_punct or t.pos_ in GLUE_POS for t in rest):
+            if matches and _covers(ent, matches):
                 found.extend(_with_own_heads(matches, ent))
     # Runs of adjacent untagged proper nouns.
     runs: list[list[Token]] = []
@@ -323,7 +364,15 @@ def candidates(doc: Doc) -> list[_Candidate]:
         else:
             runs.append([token])
     for run in runs:
-        found.extend(_matches(run, text, _span_head(run), weak=True))
+        if _touches(run, in_entity, doc):
+            continue  # "Lockheed Martin": part of a longer name the NER half-saw
+        matches = _matches(run, text, _span_head(run), weak=True)
+        # The whole run must be the toponym: no "David" from "Camp David".
+        if len(matches) == 1 and (matches[0].start, matches[0].end) == (
+            run[0].idx,
+            run[-1].idx + len(run[-1].text),
+        ):
+            found.extend(matches)
     return _merge_appositions(sorted(found, key=lambda c: c.start), text)
 
 
@@ -367,20 +416,44 @@ def governed_by_locative(head: Token) -> bool:
     return prep in lex.locative_prepositions
 
 
+def _related(candidate: _Candidate, entry: Entry) -> bool:
+    """One word ("Kiev"), or sharing a word with the entry's own name ("St Petersburg")."""
+    own_words = set(normalize(entry.name).split())
+    return " " not in candidate.key or bool(own_words & set(candidate.key.split()))
+
+
 def _strong(candidate: _Candidate, entry: Entry) -> bool:
     """Own name or curated alias; or a one-word spelling variant of a big city ("Kiev").
 
-    Multi-word alternate names are mostly translations ("White House" is Casablanca).
+    Multi-word alternate names must share a word with the entry's name ("St Petersburg"): the
+    others are mostly translations ("White House" is Casablanca).
     """
     if (candidate.key, entry.key) in gazetteer().strong:
         return True
-    one_word = " " not in candidate.key
-    return one_word and entry.rank == CITY_RANK and entry.population >= STRONG_POPULATION
+    big_city = is_city(entry) and entry.population >= STRONG_POPULATION
+    return big_city and _related(candidate, entry)
+
+
+def _accept_weak(candidate: _Candidate, entry: Entry) -> bool:
+    """Evidence needed from an untagged proper noun or a mislabelled entity.
+
+    Countries, regions and states need their own name; a city needs a strong name and, unless it
+    is a metropolis, a locative preposition ("in Kyiv" tagged PERSON): small towns called
+    "Federal", "Alliance" or "David" otherwise turn up everywhere.
+    """
+    if not _strong(candidate, entry):
+        return False
+    locative = governed_by_locative(candidate.head)
+    if candidate.key in lexicon().weak_match_stopwords and not locative:
+        return False
+    if not is_city(entry):
+        return True
+    return locative or entry.population >= METROPOLIS
 
 
 def _names_a_country(entries: tuple[Entry, ...]) -> bool:
     """A country name that is not also a state or region ("Georgia" is no evidence for GEO)."""
-    return entries[0].feature == "PCLI" and all(e.rank == CITY_RANK for e in entries[1:])
+    return entries[0].feature == "PCLI" and all(is_city(e) for e in entries[1:])
 
 
 def extract_places(doc: Doc, analysis: Analysis) -> None:
@@ -391,14 +464,14 @@ def extract_places(doc: Doc, analysis: Analysis) -> None:
     context = {c.entries[0].country for c in found if _names_a_country(c.entries)}
     context.update(a.country for a in analysis.actors if a.country)
     ctx = frozenset(c for c in context if c)
-    stop = lexicon().weak_match_stopwords
     ids: dict[str, str] = {}
     for cand in found:
         entry = _choose(cand.entries, ctx)
-        if cand.weak and (
-            not _strong(cand, entry) or (cand.key in stop and not governed_by_locative(cand.head))
-        ):
+        if cand.weak and not _accept_weak(cand, entry):
             continue
+        own = (cand.key, entry.key) in gazetteer().strong
+        if not own and not (_related(cand, entry) and entry.population >= ALIAS_POPULATION):
+            continue  # "Giffords" is an alternate name of Great Kills, NY
         if is_actor(cand.head):
             continue
         place_id = ids.setdefault(entry.key, f"P{len(ids) + 1}")
