@@ -226,6 +226,10 @@ def test_extract_is_idempotent_over_one_parse(nlp, reference_text: str) -> None:
         ("Russia and Belarus announced joint drills.", "Belarus"),
         ("The plan was rejected by Kyiv.", "Kyiv"),
         ("Paris and Berlin pushed for talks, and Macron flew to Moscow.", "Paris"),
+        ("The West did not put enough pressure on the Kiev authorities.", "Kiev"),
+        ("There was no effort by Washington to end the talks.", "Washington"),
+        ("Officials condemned Moscow's subversion of the talks.", "Moscow"),
+        ("Both sides must implement the Minsk agreements in full.", "Minsk"),
     ],
 )
 def test_metonymic_toponym_is_not_a_place(nlp, sentence: str, actor: str) -> None:  # type: ignore[no-untyped-def]
@@ -241,6 +245,7 @@ def test_metonymic_toponym_is_not_a_place(nlp, sentence: str, actor: str) -> Non
         ("The embassy in Kiev moved staff to Lvov, then to Odessa.", "Lvov", "Lviv"),
         ("The embassy in Kiev moved staff to Lvov, then to Odessa.", "Odessa", "Odesa"),
         ("Explosions were heard near Donetsk and Luhansk.", "Luhansk", "Luhansk"),
+        ("Explosions were heard near Donetsk, and shelling hit Mariupol.", "Mariupol", "Mariupol"),
         ("The talks were held in Geneva, while officials flew from Brussels to Munich.", "Munich",
          "Munich"),
         ("Fighting continued in Crimea, while ships massed in the Black Sea.", "Black Sea",
@@ -248,6 +253,8 @@ def test_metonymic_toponym_is_not_a_place(nlp, sentence: str, actor: str) -> Non
         ("Ukraine's border with Belarus stretches for 1,000 km.", "Ukraine", "Ukraine"),
         ("Ukraine borders Russia to the east.", "Ukraine", "Ukraine"),
         ("Paris and Berlin pushed for talks, and Macron flew to Moscow.", "Moscow", "Moscow"),
+        ("Shelling was reported in the Kyiv region overnight.", "Kyiv region", "Kyiv Oblast"),
+        ("Talks between officials were held in Minsk in 2015.", "Minsk", "Minsk"),
     ],
 )  # fmt: skip
 def test_locative_toponym_is_a_place(nlp, sentence: str, place: str, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -255,6 +262,15 @@ def test_locative_toponym_is_a_place(nlp, sentence: str, place: str, name: str) 
     record = mention_at(analysis, place)
     assert record is not None, found(analysis)
     assert record.name == name
+
+
+def test_longer_names_do_not_yield_their_parts(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Scholz met Biden at Camp David, and later the Federal Republic of Germany agreed."
+    analysis = analyze(nlp, text)
+    assert "David" not in [p.text for p in analysis.places]
+    assert "Federal" not in [p.text for p in analysis.places]
+    germany = [p for p in analysis.places if p.name == "Germany"]
+    assert all(p.text == "Federal Republic of Germany" for p in germany)
 
 
 def test_washington_dc_is_one_span(nlp) -> None:  # type: ignore[no-untyped-def]

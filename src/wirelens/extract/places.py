@@ -33,6 +33,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ TOPONYM_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Entity types a mislabelled toponym may hide in; NORP (demonyms) and numeric types never.
 WEAK_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
 STRONG_POPULATION = 200_000  # an alternate spelling of a city this big is worth a weak match
+WEAK_CITY_POPULATION = 100_000  # below this a mislabelled city needs a locative preposition
 ALIAS_POPULATION = 50_000  # below this, a city is only found under its own name
 CONTEXT_RATIO = 3  # a mentioned-country namesake of the same kind wins within 1/3 of the top
 MAX_NGRAM = 5
@@ -52,6 +54,7 @@ GENERIC_WORDS = frozenset(
     {"oblast", "region", "province", "city", "state", "district", "county", "krai", "raion"}
 )
 GLUE_POS = frozenset({"CCONJ", "DET", "PUNCT"})  # "Kyiv and Kharkiv", "the Crimea"
+NOMINAL_SUFFIXES = ("tion", "sion", "ment", "ance", "ence", "sal")  # refusal, subversion
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 # Rank: lower wins before population is compared. Countries, then regions, then national
 # capitals and metropolises ("Washington" is D.C., "New York" the city), then states/oblasts
@@ -104,6 +107,9 @@ class Lexicon:
     locative_of_heads: frozenset[str]
     direction_modifiers: frozenset[str]
     non_locative_to_heads: frozenset[str]
+    non_agentive_nouns: frozenset[str]
+    named_after_place: frozenset[str]
+    actor_nouns: frozenset[str]
     place_subject_verbs: frozenset[str]
     agentive_nouns: frozenset[str]
     weak_match_stopwords: frozenset[str]
@@ -270,7 +276,7 @@ def _matches(tokens: Span | list[Token], text: str, head: Token, weak: bool) -> 
             continue
         for n in range(min(MAX_NGRAM, len(toks) - i), 0, -1):
             last = toks[i + n - 1]
-            if not (_capitalised(last) or last.text == "."):
+            if not (_capitalised(last) or last.text == "." or last.lower_ in GENERIC_WORDS):
                 continue
             start, end = toks[i].idx, last.idx + len(last.text)
             key = normalize(text[start:end])
@@ -293,7 +299,11 @@ def _span_head(tokens: list[Token]) -> Token:
 def _covers(ent: Span, matches: list[_Candidate], generic: frozenset[str] = frozenset()) -> bool:
     """True when every entity token outside the matches is glue ("and", ",", "the") or generic."""
     rest = [t for t in ent if not any(m.start <= t.idx < m.end for m in matches)]
-    return all(t.is_punct or t.pos_ in GLUE_POS or t.lower_ in generic for t in rest)
+    if not all(t.is_punct or t.pos_ in GLUE_POS or t.lower_ in generic for t in rest):
+        return False
+    # Two matches with nothing between them are one longer name ("Federal Republic").
+    text, base = ent.text, ent.start_char
+    return all(text[a.end - base : b.start - base].strip() for a, b in pairwise(matches))
 
 
 def _with_own_heads(matches: list[_Candidate], ent: Span) -> list[_Candidate]:
@@ -331,6 +341,22 @@ def _touches(run: list[Token], in_entity: set[int], doc: Doc) -> bool:
     return False
 
 
+def _name_like(token: Token) -> bool:
+    """A proper noun, or a capitalised adjective/noun that does not start its sentence."""
+    if token.pos_ == "PROPN":
+        return True
+    return token.pos_ in ("ADJ", "NOUN") and token.is_title and not token.is_sent_start
+
+
+def _whole_match(run: list[Token], text: str) -> _Candidate | None:
+    """The gazetteer match spanning the whole run, if any: no "David" from "Camp David"."""
+    matches = _matches(run, text, _span_head(run), weak=True)
+    end = run[-1].idx + len(run[-1].text)
+    if len(matches) == 1 and (matches[0].start, matches[0].end) == (run[0].idx, end):
+        return matches[0]
+    return None
+
+
 def candidates(doc: Doc) -> list[_Candidate]:
     """Every gazetteer match in the Doc, in text order (before metonymy filtering)."""
     text = doc.text  # a property that joins every token: read it once
@@ -354,10 +380,10 @@ def candidates(doc: Doc) -> list[_Candidate]:
             matches = _matches(ent, text, ent.root, weak=True)
             if matches and _covers(ent, matches):
                 found.extend(_with_own_heads(matches, ent))
-    # Runs of adjacent untagged proper nouns.
+    # Runs of adjacent untagged proper names (the tagger sometimes calls "Kyiv" an ADJ).
     runs: list[list[Token]] = []
     for token in doc:
-        if token.pos_ != "PROPN" or token.i in in_entity:
+        if token.i in in_entity or not _name_like(token):
             continue
         if runs and runs[-1][-1].i == token.i - 1:
             runs[-1].append(token)
@@ -366,13 +392,15 @@ def candidates(doc: Doc) -> list[_Candidate]:
     for run in runs:
         if _touches(run, in_entity, doc):
             continue  # "Lockheed Martin": part of a longer name the NER half-saw
-        matches = _matches(run, text, _span_head(run), weak=True)
-        # The whole run must be the toponym: no "David" from "Camp David".
-        if len(matches) == 1 and (matches[0].start, matches[0].end) == (
-            run[0].idx,
-            run[-1].idx + len(run[-1].text),
-        ):
-            found.extend(matches)
+        after = run[-1].i + 1
+        if after < len(doc) and doc[after].lower_ in GENERIC_WORDS and after not in in_entity:
+            hit = _whole_match([*run, doc[after]], text)  # "the Kyiv region"
+            if hit is not None:
+                found.append(hit)
+                continue
+        hit = _whole_match(run, text)
+        if hit is not None:
+            found.append(hit)
     return _merge_appositions(sorted(found, key=lambda c: c.start), text)
 
 
@@ -391,15 +419,30 @@ def is_actor(head: Token) -> bool:
         return tok.head.lemma_.lower() not in lex.place_subject_verbs
     if tok.dep_ == "pobj":
         prep = tok.head
-        if prep.dep_ == "agent":  # "was announced by Moscow"
-            return True
+        if prep.dep_ == "agent" or (prep.lower_ == "by" and prep.head.pos_ == "NOUN"):
+            return True  # "was announced by Moscow", "no effort by Washington"
         if prep.lower_ == "to" and prep.head.lower_ == "according":
             return True
     if tok.dep_ == "poss":  # "Moscow's demands" vs "Ukraine's border"
-        return (
-            tok.head.lemma_.lower() in lex.agentive_nouns or tok.head.lower_ in lex.agentive_nouns
-        )
+        return _agentive(tok.head)
+    if tok.dep_ == "compound":  # "the Kiev authorities" vs "the Kyiv region"
+        return tok.head.lemma_.lower() in lexicon().actor_nouns
     return False
+
+
+def _agentive(noun: Token) -> bool:
+    """A noun naming what an actor does or wants: listed, or a nominalisation ("subversion")."""
+    lex = lexicon()
+    lemma = noun.lemma_.lower()
+    if lemma in lex.agentive_nouns or noun.lower_ in lex.agentive_nouns:
+        return True
+    return lemma.endswith(NOMINAL_SUFFIXES) and lemma not in lex.non_agentive_nouns
+
+
+def names_something_else(head: Token) -> bool:
+    """The toponym names an agreement or format, not a location ("the Minsk agreements")."""
+    tok = _climb(head)
+    return tok.dep_ == "compound" and tok.head.lemma_.lower() in lexicon().named_after_place
 
 
 def governed_by_locative(head: Token) -> bool:
@@ -417,9 +460,15 @@ def governed_by_locative(head: Token) -> bool:
 
 
 def _related(candidate: _Candidate, entry: Entry) -> bool:
-    """One word ("Kiev"), or sharing a word with the entry's own name ("St Petersburg")."""
+    """One word ("Kiev"), or sharing a word with the entry's own name ("St Petersburg").
+
+    A single word cut from a longer name is not enough ("Gold" for Gold Coast).
+    """
     own_words = set(normalize(entry.name).split())
-    return " " not in candidate.key or bool(own_words & set(candidate.key.split()))
+    words = candidate.key.split()
+    if len(words) == 1:
+        return len(own_words) == 1 or words[0] not in own_words
+    return bool(own_words & set(words))
 
 
 def _strong(candidate: _Candidate, entry: Entry) -> bool:
@@ -438,7 +487,7 @@ def _accept_weak(candidate: _Candidate, entry: Entry) -> bool:
     """Evidence needed from an untagged proper noun or a mislabelled entity.
 
     Countries, regions and states need their own name; a city needs a strong name and, unless it
-    is a metropolis, a locative preposition ("in Kyiv" tagged PERSON): small towns called
+    has 100,000 people, a locative preposition ("in Kyiv" tagged PERSON): small towns called
     "Federal", "Alliance" or "David" otherwise turn up everywhere.
     """
     if not _strong(candidate, entry):
@@ -448,7 +497,7 @@ def _accept_weak(candidate: _Candidate, entry: Entry) -> bool:
         return False
     if not is_city(entry):
         return True
-    return locative or entry.population >= METROPOLIS
+    return locative or entry.population >= WEAK_CITY_POPULATION
 
 
 def _names_a_country(entries: tuple[Entry, ...]) -> bool:
@@ -472,7 +521,7 @@ def extract_places(doc: Doc, analysis: Analysis) -> None:
         own = (cand.key, entry.key) in gazetteer().strong
         if not own and not (_related(cand, entry) and entry.population >= ALIAS_POPULATION):
             continue  # "Giffords" is an alternate name of Great Kills, NY
-        if is_actor(cand.head):
+        if is_actor(cand.head) or names_something_else(cand.head):
             continue
         place_id = ids.setdefault(entry.key, f"P{len(ids) + 1}")
         analysis.places.append(
