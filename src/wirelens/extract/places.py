@@ -6,22 +6,33 @@ Candidates come from three places, strongest first:
    "Kyiv region" and "Kyiv, Ukraine" both work);
 2. other entities (``PERSON``, ``ORG``...) whose *whole* text is a gazetteer name — the small
    model tags "Kyiv" as PERSON in the reference article;
-3. runs of untagged proper nouns (the model leaves "Lviv" untagged).
+3. runs of untagged proper names — PROPN, or capitalised ADJ/NOUN not starting a sentence — that
+   are a gazetteer name as a whole (the model leaves "Lviv" untagged, calls "Kyiv" an ADJ in
+   "the Kyiv region"; "Camp David" yields no "David").
 
-Sources 2 and 3 only accept "strong" matches (the entry's own name or a curated alias, or an
-alternate name of a city above ``STRONG_POPULATION``), never ``NORP`` (demonyms), and never a
-span inside a non-toponym entity ("the Russian Defense Ministry Press Service").
+Sources 2 and 3 (and a match covering only part of a toponym entity) need more evidence: the
+entry's own name or a curated alias (or a spelling variant of a city above
+``STRONG_POPULATION``), and for a city under ``WEAK_CITY_POPULATION`` a locative preposition.
+``NORP`` (demonyms) is never a source, nor is a span inside a non-toponym entity ("the Russian
+Defense Ministry Press Service").
 
 Metonymy is decided from the dependency parse: a toponym (climbing ``conj``/``appos``) that is
-the subject of a verb ("Russia announced"), the agent of a passive ("by Moscow"), the object of
-"according to", or the possessor of an agentive noun ("Moscow's demands") is an actor and is
-skipped. Everything else that resolves — notably any object of a preposition ("in Kyiv",
-"around Ukraine", "signs from Moscow") — is a place. "Signs from Moscow" is kept as a place on
+the subject of a verb ("Russia announced"), the agent of a passive or of a noun ("by Moscow"),
+the object of "according to", the possessor of an agentive noun ("Moscow's demands") or a
+modifier of an actor noun ("the Kiev authorities") is an actor and is skipped; a modifier of
+"agreements"/"format"... names a thing ("the Minsk agreements") and is skipped too. Everything
+else that resolves — notably any object of a preposition ("in Kyiv", "around Ukraine", "signs
+from Moscow") — is a place. "Signs from Moscow" is kept as a place on
 purpose: the parse says locative "from", and Moscow is where the signs come from.
 
 Ambiguous names resolve to the most populous entry of the highest-ranked kind (country >
-continent/region > city > US state), unless a less populous entry lies in a country the article
-mentions and the top entry's country is not mentioned (see ``CONTEXT_RATIO``).
+continent/region/sea > national capital or city of 1M+ > state/oblast > other city), unless an
+entry of the same kind lies in a country the article names (or an actor's country), the top
+entry's country is not named, and it has at least a third of the top population
+(``CONTEXT_RATIO``): "Cambridge" is in Massachusetts in a US story, "Paris" stays in France.
+
+Lists (locative prepositions, agentive nouns, place-subject verbs...) live in
+``resources/places/lexicon.json``; the gazetteer is built by ``scripts/build_gazetteer.py``.
 """
 
 from __future__ import annotations
