@@ -7,12 +7,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import REFERENCE_ARTICLE
 from typer.testing import CliRunner
 
 from wirelens.cli import app
 from wirelens.model import json_schema
-
-from .conftest import REFERENCE_ARTICLE
 
 CONTRACT_KEYS = {"article", "actors", "quotes", "claims", "events", "times", "places"}
 runner = CliRunner()

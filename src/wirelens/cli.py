@@ -30,8 +30,12 @@ eval_app = typer.Typer(
 )
 app.add_typer(eval_app, name="eval")
 
-stdout = Console()
 stderr = Console(stderr=True)
+
+
+def _stdout_console() -> Console:
+    """A console for reports; wide when writing to a file or pipe, so tables are not folded."""
+    return Console() if sys.stdout.isatty() else Console(width=160)
 
 
 def _progress(total: int | None) -> Progress:
@@ -96,6 +100,7 @@ def analyze(
 
     analysed = 0
     pretty = total == 1
+    console = _stdout_console()
     with _progress(total) as progress:
         task = progress.add_task("analysing", total=total)
         pipeline = default_pipeline()
@@ -106,7 +111,7 @@ def analyze(
                 sys.stdout.write(analysis.to_json(indent=2 if pretty else None) + "\n")
                 sys.stdout.flush()
             else:
-                print_report(analysis, stdout)
+                print_report(analysis, console)
     _report_rejections(rejected, analysed)
     if analysed == 0:
         raise typer.Exit(1)
@@ -115,9 +120,9 @@ def analyze(
 def _report_rejections(rejected: list[Rejected], analysed: int) -> None:
     if not rejected:
         return
-    stderr.print(f"[yellow]skipped {len(rejected)} input(s)[/yellow] (analysed {analysed}):")
+    typer.echo(f"skipped {len(rejected)} input(s) (analysed {analysed}):", err=True)
     for item in rejected:
-        stderr.print(f"  {item.source}: {item.reason}", markup=False, highlight=False)
+        typer.echo(f"  {item.source}: {item.reason}", err=True)
 
 
 def _corpus_dir(path: Path | None, default: str) -> Path:
@@ -142,7 +147,7 @@ def eval_times(
     from .evaluate import timeml
 
     scores = timeml.score_directory(_corpus_dir(directory, "time-normalization/te3-platinum"))
-    stdout.print(timeml.format_report(scores), markup=False, highlight=False)
+    typer.echo(timeml.format_report(scores))
 
 
 @eval_app.command("attribution")
@@ -157,7 +162,7 @@ def eval_attribution(
     from .evaluate import polnear
 
     scores = polnear.score_directory(_corpus_dir(directory, "polnear/data/dev"), limit=limit)
-    stdout.print(polnear.format_report(scores), markup=False, highlight=False)
+    typer.echo(polnear.format_report(scores))
 
 
 @app.command()
@@ -174,7 +179,7 @@ def version() -> None:
 
     from .pipeline import MODEL_NAME
 
-    stdout.print(
+    typer.echo(
         f"wirelens {__version__} (spaCy {spacy.__version__}, blis {blis.__version__}, "
         f"model {MODEL_NAME})"
     )

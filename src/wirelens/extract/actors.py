@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from spacy.lang.en import English
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -67,13 +68,9 @@ class _Draft:
 @lru_cache(maxsize=4)
 def _matcher(vocab: Vocab) -> PhraseMatcher:
     """Case-sensitive phrase matcher over gazetteer names (built once per vocabulary)."""
-    gazetteer = load_gazetteer()
-    matcher = PhraseMatcher(vocab, attr="ORTH")
-    names = sorted(gazetteer.names())
-    from spacy.lang.en import English
-
     tokenizer = English(vocab=vocab).tokenizer
-    matcher.add("GAZETTEER", list(tokenizer.pipe(names)))
+    matcher = PhraseMatcher(vocab, attr="ORTH")
+    matcher.add("GAZETTEER", [tokenizer(name) for name in sorted(load_gazetteer().names())])
     return matcher
 
 
@@ -84,7 +81,7 @@ def _trim(span: Span) -> Span:
         start += 1
     while end > start + 1 and span.doc[end - 1].tag_ == "POS":
         end -= 1
-    return span.doc[start:end]
+    return Span(span.doc, start, end, label=span.label)
 
 
 def _candidates(doc: Doc) -> list[Span]:
