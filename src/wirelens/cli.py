@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
+from .commands import register_all
 from .model import Article, json_schema
 
 if TYPE_CHECKING:
@@ -183,6 +184,9 @@ def version() -> None:
         f"wirelens {__version__} (spaCy {spacy.__version__}, blis {blis.__version__}, "
         f"model {MODEL_NAME})"
     )
+
+
+register_all(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point
