@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -171,7 +171,7 @@ def _signature(text: str, spans: Spans) -> frozenset[int]:
     return frozenset(i for s, e in spans for i in range(s, e) if not _IGNORED.match(text[i]))
 
 
-def match(pred: list[Spans], gold: list[Spans]) -> list[tuple[int, int]]:
+def match(pred: Sequence[Spans], gold: Sequence[Spans]) -> list[tuple[int, int]]:
     """One-to-one (pred index, gold index) pairs by overlap, largest overlap first."""
     pairs = []
     for i, p in enumerate(pred):

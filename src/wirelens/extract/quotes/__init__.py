@@ -47,19 +47,23 @@ def find_attributions(doc: Doc) -> tuple[list[Attribution], RegionIndex]:
     accepted: list[Attribution] = []
     taken: list[Span] = []  # content spans already attributed (PolNeAR: one attribution per token)
     # Outer cues first so "France said it had yet to confirm …" keeps "said", not "confirm".
-    for att in sorted(find_cues(doc), key=lambda a: (_depth(a), a.cue.i)):
+    for att in sorted(find_cues(doc, regions), key=lambda a: (_depth(a), a.cue.i)):
         if regions.containing(att.cue.idx) is not None or _inside(att.cue.idx, taken):
             continue
-        if att.according and any(a.cue == att.cue.head for a in accepted):
-            continue  # "said …, according to Reuters": a relay, handled as ``via``
+        if (att.according or att.cue_class == "adverb") and any(
+            a.cue == att.cue.head for a in accepted
+        ):
+            continue  # "said …, according to Reuters" is a relay (``via``); "allegedly showed"
         content = find_content(doc, att, regions)
-        if not content:
+        if not content or _mostly_taken(content, taken):
             continue
         found = find_source(text, att)
         if found is not None:
             att.source, att.source_head = found
             if att.source[0] >= att.source[1] or any(s <= att.source[0] < e for s, e in content):
                 att.source, att.source_head = None, None
+        if att.source is None and att.cue_class == "model":
+            continue  # a classifier-only cue with neither lexicon support nor a source: noise
         att.content = content
         att.channel = find_channel(text, att)
         att.via = find_via(text, att)
@@ -69,6 +73,13 @@ def find_attributions(doc: Doc) -> tuple[list[Attribution], RegionIndex]:
     accepted.sort(key=lambda a: a.content[0][0])
     _attach_continuations(doc, accepted, regions)
     return accepted, regions
+
+
+def _mostly_taken(content: list[Span], taken: list[Span]) -> bool:
+    """More than half of ``content`` is already another attribution's content."""
+    size = sum(e - s for s, e in content)
+    shared = sum(max(0, min(e, te) - max(s, ts)) for s, e in content for ts, te in taken)
+    return shared * 2 > size
 
 
 def _attach_continuations(doc: Doc, atts: list[Attribution], regions: RegionIndex) -> None:

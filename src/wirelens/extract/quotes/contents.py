@@ -24,9 +24,12 @@ DOBJ_CONTENT = frozenset(
         "say", "write", "tweet", "post", "know", "expect", "question", "disclose",
     }
 )  # fmt: skip
-# Objects that carry no content of their own ("said so", "said it").
-EMPTY_OBJECTS = frozenset({"it", "this", "that", "so", "something", "nothing", "anything", "one"})
-XCOMP_CLASSES = frozenset({"belief", "intent", "speech", "evidence", "write"})
+# Short answers that are the whole content ("said so", "said yes").
+SHORT_ANSWERS = frozenset({"so", "yes", "no", "otherwise", "nothing"})
+# Prepositions whose object is what a learned cue verb is about ("pointed to", "talked about").
+CONTENT_PREPS = frozenset({"to", "about", "on", "for", "of", "at", "against", "with"})
+RIGHT_COMPLEMENTS = frozenset({"xcomp", "acomp", "attr", "prep", "advcl", "dative"})
+XCOMP_CLASSES = frozenset({"belief", "intent", "speech", "evidence", "write", "learned"})
 # How far (in characters) a quote may sit from its cue clause and still be its content.
 ADJACENT = 4
 
@@ -40,20 +43,68 @@ def _clause_content(att: Attribution) -> list[Span]:
         xcomps = [c for c in cue.children if c.dep_ == "xcomp"]
         if xcomps:
             return [subtree_span(c) for c in xcomps]
-    if att.lemma in DOBJ_CONTENT:
+    if att.lemma in DOBJ_CONTENT or att.cue_class in ("learned", "model"):
         objs = [
             c
             for c in cue.children
-            if c.dep_ == "dobj"
-            and c.lower_ not in EMPTY_OBJECTS
-            # "posted a statement that said …": the inner "said" carries the content.
-            and not (
-                c.lemma_.lower() in channel_nouns() and any(g.dep_ == "relcl" for g in c.children)
-            )
+            if c.dep_ in ("dobj", "oprd") and c.i > cue.i and not _channel_with_relcl(c)
         ]
         if objs:
-            return [subtree_span(c) for c in objs]
+            return [(subtree_span(objs[0])[0], subtree_span(objs[-1])[1])]
+    if att.lemma in ("say", "tell", "add", "reply", "answer", "respond"):
+        # "said so", "said yes"
+        short = [c for c in cue.children if c.i > cue.i and c.lower_ in SHORT_ANSWERS]
+        if short:
+            return [subtree_span(short[0])]
+    if att.cue_class in ("learned", "model"):
+        preps = [
+            c
+            for c in cue.children
+            if c.dep_ == "prep"
+            and c.i > cue.i
+            and c.lower_ in CONTENT_PREPS
+            and not _is_when_or_where(c)
+            and not _is_channel_prep(c)
+        ]
+        if preps:
+            return [subtree_span(preps[0])]
     return []
+
+
+def _right_complements(att: Attribution) -> list[Span]:
+    """Last resort: the cue's complements to the right ("pointed to …", "spoke about …")."""
+    cue = att.cue
+    right = [
+        c
+        for c in cue.children
+        if c.i > cue.i
+        and c.dep_ in RIGHT_COMPLEMENTS
+        and not _is_channel_prep(c)
+        and not _is_when_or_where(c)
+    ]
+    if right:
+        return [(subtree_span(right[0])[0], subtree_span(right[-1])[1])]
+    return []
+
+
+def _is_when_or_where(tok: Token) -> bool:
+    """ "on Monday", "in Kyiv": circumstances, not content."""
+    objs = [c for c in tok.children if c.dep_ == "pobj"] if tok.dep_ == "prep" else [tok]
+    return any(o.ent_type_ in ("DATE", "TIME", "GPE", "LOC", "FAC") for o in objs)
+
+
+def _is_channel_prep(tok: Token) -> bool:
+    """ "in a statement", "on Facebook", "according to Reuters": where, not what."""
+    if tok.lower_ == "according":
+        return True
+    return tok.dep_ == "prep" and any(
+        c.dep_ == "pobj" and c.lemma_.lower() in channel_nouns() for c in tok.children
+    )
+
+
+def _channel_with_relcl(tok: Token) -> bool:
+    """ "posted a statement that said …": the inner "said" carries the content."""
+    return tok.lemma_.lower() in channel_nouns() and any(g.dep_ == "relcl" for g in tok.children)
 
 
 def _according_content(att: Attribution) -> list[Span]:
@@ -87,16 +138,35 @@ def _adjacent_quote(doc: Doc, att: Attribution, regions: RegionIndex) -> list[Sp
     after = regions.containing(min(clause_end + ADJACENT, len(text) - 1)) or regions.containing(
         clause_end
     )
-    # Prefer the quote after an introducing colon, else the one before ("“…,” he said").
-    if after is not None and ":" in text[clause_end : after.start + 1]:
-        return [(after.start, after.end)]
+    # The quote before ("“…,” he said"), else one that follows.
     if before is not None and before.end <= cue.idx:
         gap = text[before.end : clause_start]
         if len(gap.strip(" ,")) == 0:
             return [(before.start, before.end)]
-    if after is not None and after.start >= clause_end:
+    if after is not None and clause_end <= after.start < cue.sent.end_char:
         return [(after.start, after.end)]
     return []
+
+
+def _after_colon(doc: Doc, clause_end: int, regions: RegionIndex) -> list[Span]:
+    """ "X said: “…”" or "X responded:\n\n<paragraph>": the quote or paragraph after the colon."""
+    text = doc.text
+    j = clause_end
+    while j < len(text) and j < clause_end + 3 and text[j] in " ,":
+        j += 1
+    if j >= len(text) or text[j] != ":":
+        return []
+    k = j + 1
+    while k < len(text) and text[k].isspace():
+        k += 1
+    if k >= len(text):
+        return []
+    region = regions.first_after(k)
+    if region is not None and region.start == k:
+        return [(region.start, region.end)]
+    # No quote: take the text up to the end of the paragraph that follows.
+    end = text.find("\n", k)
+    return [(k, len(text) if end < 0 else end)]
 
 
 def _expand_to_regions(spans: list[Span], regions: RegionIndex, cue_span: Span) -> list[Span]:
@@ -129,10 +199,14 @@ def find_content(doc: Doc, att: Attribution, regions: RegionIndex) -> list[Span]
     """Content spans of one attribution (empty when the cue has none)."""
     if att.according:
         spans = _according_content(att)
+    elif att.cue_class == "adverb":
+        # "was reportedly targeted": the clause the adverb modifies.
+        spans = subtract(subtree_span(att.cue.head), token_span(att.cue))
     else:
-        spans = _clause_content(att) or _parenthetical_content(att)
-        if not spans:
-            spans = _adjacent_quote(doc, att, regions)
+        clause_end = subtree_span(att.cue)[1]
+        spans = _after_colon(doc, clause_end, regions) or _clause_content(att)
+        spans = spans or _parenthetical_content(att)
+        spans = spans or _adjacent_quote(doc, att, regions) or _right_complements(att)
     spans = _expand_to_regions(spans, regions, att.cue_span)
     text = doc.text
     cue_tok: Token = att.cue

@@ -8,17 +8,22 @@ per-lemma cue probabilities extend and filter the hand lexicon.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
+from .marks import RegionIndex
+
+# Adverbs that attribute the clause to an unnamed source ("was reportedly targeted").
+EVIDENTIAL_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "supposedly"})
 PACKAGE = Path(__file__).resolve().parents[2]
 RESOURCES = PACKAGE / "resources" / "quotes"
 MODELS = PACKAGE / "models" / "quotes"
 # Minimum trained probability that a verb lemma heads an attribution for it to count as a cue.
-MIN_LEARNED_PROB = 0.3
+MIN_LEARNED_PROB = 0.22
 MIN_LEARNED_COUNT = 3
 
 
@@ -46,15 +51,22 @@ def _read_lines(name: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def cue_lexicon() -> dict[str, str]:
-    """Cue lemma -> class (speech, write, belief, evidence, intent), hand lexicon + trained."""
+def hand_lexicon() -> dict[str, str]:
+    """Cue lemma -> class (speech, write, belief, evidence, intent) from the hand lexicon."""
     lex: dict[str, str] = {}
     for line in _read_lines("cue_verbs.txt"):
         lemma, _, cls = line.partition("\t")
         lex[lemma.strip()] = cls.strip() or "speech"
+    return lex
+
+
+@lru_cache(maxsize=1)
+def cue_lexicon() -> dict[str, str]:
+    """The hand lexicon extended with the trained lemmas (class "learned")."""
+    lex = dict(hand_lexicon())
     for lemma, prob in learned_lemmas().items():
         if prob >= MIN_LEARNED_PROB:
-            lex.setdefault(lemma, "speech")
+            lex.setdefault(lemma, "learned")
     return lex
 
 
@@ -78,28 +90,119 @@ def channel_nouns() -> frozenset[str]:
     return frozenset(_read_lines("channel_nouns.txt"))
 
 
-def find_cues(doc: Doc) -> list[Attribution]:
+@dataclass(frozen=True)
+class CueModel:
+    """Logistic-regression cue classifier stored as sparse feature weights (JSON, no pickle)."""
+
+    weights: dict[str, float]
+    intercept: float
+    threshold: float
+
+    def prob(self, features: list[str]) -> float:
+        z = self.intercept + sum(self.weights.get(f, 0.0) for f in features)
+        return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+
+
+@lru_cache(maxsize=1)
+def cue_model() -> CueModel | None:
+    """The trained classifier from ``models/quotes/cue_classifier.json``, or None."""
+    try:
+        data = json.loads((MODELS / "cue_classifier.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return CueModel(
+        {k: float(v) for k, v in data["weights"].items()},
+        float(data["intercept"]),
+        float(data.get("threshold", 0.5)),
+    )
+
+
+def cue_features(tok: Token, regions: RegionIndex) -> list[str]:
+    """Sparse features of a candidate cue verb (shared by training and inference)."""
+    lemma = tok.lemma_.lower()
+    feats = [f"l={lemma}", f"dep={tok.dep_}", f"tag={tok.tag_}", f"hd={tok.head.lemma_.lower()}"]
+    deps = set()
+    for c in tok.children:
+        key = f"{c.dep_}:{c.lower_}" if c.dep_ == "prep" else c.dep_
+        deps.add(key)
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            feats.append(f"subj={c.pos_}")
+            if c.ent_type_:
+                feats.append(f"subjent={c.ent_type_}")
+    for d in deps:
+        feats.append(f"c={d}")
+    comp = (
+        "ccomp"
+        if "ccomp" in deps
+        else "xcomp"
+        if "xcomp" in deps
+        else "dobj"
+        if "dobj" in deps
+        else "none"
+    )
+    feats.append(f"l={lemma}|{comp}")
+    feats.append(f"l={lemma}|dep={tok.dep_}")
+    if regions.containing(tok.idx) is not None:
+        feats.append("inq")
+    left, right = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
+    if regions.containing(max(left - 2, 0)) is not None:
+        feats.append("q_before")
+    if regions.overlapping(right, right + 3):
+        feats.append("q_after")
+    if _before_colon(tok.doc, tok):
+        feats.append("colon")
+    return feats
+
+
+def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]:
     """Candidate cues in text order (one pass over the tokens)."""
     lex = cue_lexicon()
     learned = learned_lemmas()
+    model = cue_model() if regions is not None else None
     out: list[Attribution] = []
     for tok in doc:
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             end = doc[tok.i + 1].idx + len(doc[tok.i + 1])
             out.append(Attribution(tok, (tok.idx, end), "according to", "speech", according=True))
             continue
+        if tok.lower_ in EVIDENTIAL_ADVERBS and tok.dep_ == "advmod":
+            out.append(Attribution(tok, _cue_span(tok), tok.lower_, "adverb"))
+            continue
         if tok.pos_ != "VERB":
             continue
         lemma = tok.lemma_.lower()
+        if model is not None and regions is not None:
+            if model.prob(cue_features(tok, regions)) < model.threshold:
+                continue
+            known = lex.get(lemma, "learned")
+            # "model": the classifier alone vouches for it (no hand-lexicon class).
+            out.append(
+                Attribution(tok, _cue_span(tok), lemma, known if known != "learned" else "model")
+            )
+            continue
         cls = lex.get(lemma)
+        if cls is None and _before_colon(doc, tok):
+            cls = "speech"  # "Jared Potts echoed:" introduces what follows
         if cls is None:
             continue
         # A trained model that has seen this lemma often and rarely as a cue vetoes it.
         if lemma in learned and learned[lemma] < MIN_LEARNED_PROB / 3:
             continue
-        start, end = tok.idx, tok.idx + len(tok)
-        for child in tok.children:
-            if child.dep_ == "prt" and child.i == tok.i + 1:  # "point out"
-                end = child.idx + len(child)
-        out.append(Attribution(tok, (start, end), lemma, cls))
+        out.append(Attribution(tok, _cue_span(tok), lemma, cls))
     return out
+
+
+def _cue_span(tok: Token) -> tuple[int, int]:
+    end = tok.idx + len(tok)
+    for child in tok.children:
+        if child.dep_ == "prt" and child.i == tok.i + 1:  # "point out"
+            end = child.idx + len(child)
+    return tok.idx, end
+
+
+def _before_colon(doc: Doc, tok: Token) -> bool:
+    """The verb is directly followed by a colon (optionally after a short object)."""
+    j = tok.i + 1
+    while j < len(doc) and j <= tok.i + 3 and doc[j].text != ":":
+        j += 1
+    return j < len(doc) and doc[j].text == ":"

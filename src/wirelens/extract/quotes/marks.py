@@ -120,6 +120,11 @@ class RegionIndex:
             return self.regions[i]
         return None
 
+    def first_after(self, offset: int) -> Region | None:
+        """The first region starting at or after ``offset``."""
+        i = bisect_right(self._starts, offset - 1)
+        return self.regions[i] if i < len(self.regions) else None
+
     def overlapping(self, start: int, end: int) -> list[Region]:
         """Regions that overlap ``[start, end)``."""
         i = max(bisect_right(self._starts, start) - 1, 0)

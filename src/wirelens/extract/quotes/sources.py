@@ -36,6 +36,8 @@ def _noun_phrase(tok: Token, exclude: Token | None = None) -> Span:
 def find_source(text: str, att: Attribution) -> tuple[Span, Token] | None:
     """(source span, head token of the source phrase), or None."""
     cue = att.cue
+    if att.cue_class == "adverb":
+        return None
     if att.according:
         to = next((c for c in cue.children if c.lower_ == "to"), None)
         if to is None and cue.i + 1 < len(cue.doc):

@@ -1,0 +1,152 @@
+"""Train the quotes models on PolNeAR train (never dev/test).
+
+1. ``cue_lemmas.json``: for every verb lemma, how often a token with that lemma is (part of) a
+   gold cue span ({lemma: {"n", "k", "p"}}, p = (k + 0.5) / (n + 1)).
+2. ``cue_classifier.json``: a logistic-regression cue classifier over the sparse features of
+   ``wirelens.extract.quotes.cues.cue_features`` (lemma, dependency relation, complements,
+   subject type, position relative to quotation marks), stored as feature weights; the decision
+   threshold is picked on the last 20% of the training articles, then the model is refit on all.
+
+Only lemma counts and feature weights are stored: no corpus text.
+
+    python scripts/train_quotes.py ../shared/data/polnear/data/train
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from spacy.tokens import Doc
+
+from wirelens.evaluate.polnear import Attribution, read_directory
+from wirelens.extract.quotes.cues import MODELS, cue_features, hand_lexicon
+from wirelens.extract.quotes.marks import RegionIndex, find_regions
+from wirelens.pipeline import load_nlp
+
+MIN_CUES = 2  # keep lemmas seen as a cue at least this often (or in the hand lexicon)
+
+
+def parsed(path: Path) -> list[tuple[Doc, list[Attribution]]]:
+    """(parsed doc, gold attributions) per article of one PolNeAR directory."""
+    docs = read_directory(path)
+    nlp = load_nlp()
+    texts = (text for _, text, _ in docs)
+    return [
+        (doc, gold) for (_, _, gold), doc in zip(docs, nlp.pipe(texts, batch_size=16), strict=True)
+    ]
+
+
+def _cue_chars(doc: Doc, gold: list[Attribution]) -> bytearray:
+    marks = bytearray(len(doc.text))
+    for att in gold:
+        for s, e in att.cue or ():
+            marks[s:e] = b"\x01" * (e - s)
+    return marks
+
+
+def train_lemmas(data: list[tuple[Doc, list[Attribution]]]) -> dict[str, dict[str, float]]:
+    """Per-lemma cue counts."""
+    seen: Counter[str] = Counter()
+    cued: Counter[str] = Counter()
+    for doc, gold in data:
+        cue_chars = _cue_chars(doc, gold)
+        for tok in doc:
+            if tok.pos_ != "VERB":
+                continue
+            lemma = tok.lemma_.lower()
+            seen[lemma] += 1
+            if cue_chars[tok.idx]:
+                cued[lemma] += 1
+    hand = hand_lexicon()
+    return {
+        lemma: {"n": n, "k": cued[lemma], "p": round((cued[lemma] + 0.5) / (n + 1), 3)}
+        for lemma, n in sorted(seen.items())
+        if cued[lemma] >= MIN_CUES or lemma in hand
+    }
+
+
+def _samples(
+    data: list[tuple[Doc, list[Attribution]]],
+) -> tuple[list[dict[str, int]], list[int]]:
+    xs: list[dict[str, int]] = []
+    ys: list[int] = []
+    for doc, gold in data:
+        cue_chars = _cue_chars(doc, gold)
+        regions = RegionIndex(find_regions(doc.text))
+        for tok in doc:
+            if tok.pos_ == "VERB":
+                xs.append(dict.fromkeys(cue_features(tok, regions), 1))
+                ys.append(int(cue_chars[tok.idx]))
+    return xs, ys
+
+
+def _fit(xs: list[dict[str, int]], ys: list[int]) -> tuple[DictVectorizer, LogisticRegression]:
+    vec = DictVectorizer()
+    clf = LogisticRegression(C=0.5, max_iter=2000)
+    clf.fit(vec.fit_transform(xs), ys)
+    return vec, clf
+
+
+def train_classifier(data: list[tuple[Doc, list[Attribution]]]) -> dict[str, object]:
+    """Fit the cue classifier; threshold by token-level F1 on a held-out 20% of ``data``."""
+    cut = int(len(data) * 0.8)
+    xs, ys = _samples(data[:cut])
+    hx, hy = _samples(data[cut:])
+    vec, clf = _fit(xs, ys)
+    probs = clf.predict_proba(vec.transform(hx))[:, 1]
+    gold = np.array(hy)
+    best, threshold = -1.0, 0.5
+    for t in np.arange(0.2, 0.8, 0.025):
+        pred = probs >= t
+        tp = float((pred & (gold == 1)).sum())
+        f1 = 2 * tp / (pred.sum() + gold.sum()) if pred.sum() + gold.sum() else 0.0
+        if f1 > best:
+            best, threshold = f1, float(t)
+    print(f"held-out token F1 {best:.3f} at threshold {threshold:.3f}")
+    vec, clf = _fit(xs + hx, ys + hy)
+    weights = {
+        name: round(float(w), 4)
+        for name, w in zip(vec.get_feature_names_out(), clf.coef_[0], strict=True)
+        if abs(w) >= 0.01
+    }
+    return {
+        "about": "Cue classifier trained on PolNeAR train by scripts/train_quotes.py; "
+        "feature weights only, no corpus text.",
+        "intercept": round(float(clf.intercept_[0]), 4),
+        "threshold": round(threshold, 3),
+        "weights": dict(sorted(weights.items())),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "train_dir", type=Path, help="PolNeAR train directory (text/, attributions/)"
+    )
+    parser.add_argument("--out", type=Path, default=MODELS / "cue_lemmas.json")
+    args = parser.parse_args()
+    data = parsed(args.train_dir)
+    lemmas = train_lemmas(data)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "about": "Verb-lemma cue probabilities trained on PolNeAR train by "
+        "scripts/train_quotes.py; counts only, no corpus text.",
+        "data": str(args.train_dir.name),
+        "lemmas": lemmas,
+    }
+    args.out.write_text(json.dumps(payload, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"{len(lemmas)} lemmas -> {args.out}")
+    model = train_classifier(data)
+    out = args.out.with_name("cue_classifier.json")
+    out.write_text(json.dumps(model, indent=0) + "\n", encoding="utf-8")
+    print(f"{len(model['weights'])} weights -> {out}")  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    main()
