@@ -86,7 +86,8 @@ def test_nothing_analysable_exits_non_zero(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     result = analyze(str(empty))
     assert result.exit_code == 1
-    assert "empty" in result.stderr
+    assert result.stderr.startswith("error: ") and "empty" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
     missing = analyze(str(tmp_path / "nope.txt"))
     assert missing.exit_code == 1
     assert "no such file" in missing.stderr

@@ -119,7 +119,11 @@ def analyze(
 
 
 def _report_rejections(rejected: list[Rejected], analysed: int) -> None:
+    """Every input that was not analysed, with its reason (one line each), on stderr."""
     if not rejected:
+        return
+    if analysed == 0 and len(rejected) == 1:
+        typer.echo(f"error: {rejected[0].source}: {rejected[0].reason}", err=True)
         return
     typer.echo(f"skipped {len(rejected)} input(s) (analysed {analysed}):", err=True)
     for item in rejected:
