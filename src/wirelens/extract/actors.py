@@ -23,6 +23,7 @@ from spacy.vocab import Vocab
 
 from ..model import Actor, ActorKind, Analysis
 from ..resources.gazetteer import Gazetteer, OrgEntry, PersonEntry, load_gazetteer
+from .places import is_actor, names_something_else
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 # The object of one of these is a place, not a speaker ("met Putin in the Kremlin").
@@ -85,9 +86,19 @@ def _trim(span: Span) -> Span:
 
 
 def _candidates(doc: Doc) -> list[Span]:
-    spans = [s for s in doc.ents if s.label_ in ENTITY_LABELS]
-    spans += [Span(doc, s, e, label="GAZ") for _, s, e in _matcher(doc.vocab)(doc)]
-    return sorted((_trim(s) for s in filter_spans(spans)), key=lambda s: s.start)
+    """Gazetteer names first, then the model's entities that do not overlap one.
+
+    A known name beats a longer entity around it: the small model runs titles and names together
+    ("Ukraine Volodymyr Zelenskyy" as one ORG), and the gazetteer is the more reliable reader.
+    """
+    known = filter_spans([Span(doc, s, e, label="GAZ") for _, s, e in _matcher(doc.vocab)(doc)])
+    taken = {i for span in known for i in range(span.start, span.end)}
+    entities = [
+        s
+        for s in doc.ents
+        if s.label_ in ENTITY_LABELS and not any(i in taken for i in range(s.start, s.end))
+    ]
+    return sorted((_trim(s) for s in [*known, *entities]), key=lambda s: s.start)
 
 
 def _is_locative(span: Span) -> bool:
@@ -162,19 +173,32 @@ class _ActorBuilder:
             return self.country(country.iso3)
         seat = gaz.metonym(text)
         if seat is not None:
-            # A capital or seat of government speaks for its country unless it is just a location.
-            return None if _is_locative(span) else self.country(seat.iso3)
+            # A capital or seat of government is its country's government only where it acts.
+            return self.country(seat.iso3) if self.speaks_for(span) else None
         label = span.label_
         if label == "PERSON" and len(span) > 1 and span[0].is_title:
             return self.draft(("person", text), text, "person")
         if label == "ORG" and any(t.is_alpha for t in span):
             return self.unknown_org(span)
-        if label == "NORP":
-            return self.draft(("group", text), text, "group")
+        if label == "NORP" and span.root.tag_ in {"NNS", "NNPS"} and span[0].is_title:
+            return self.draft(("group", text), text, "group")  # "Democrats", not "democratic"
         agentive = span.root.dep_ in {"nsubj", "nsubjpass"}
         if label in {"GPE", "LOC", "FAC"} and agentive and not _is_locative(span):
             return self.draft(("unknown", text), text, "unknown")
         return None
+
+    def speaks_for(self, span: Span) -> bool:
+        """Whether a seat of government acts: "the Kremlin said", "White House officials", "Kremlin
+        spokesman Dmitry Peskov"; not "talks in Moscow" (the places extractor's parse test)."""
+        root = span.root
+        if names_something_else(root):
+            return False  # "the Minsk agreements"
+        if is_actor(root):
+            return True
+        head = root.head
+        return root.dep_ == "compound" and (
+            head.pos_ == "PROPN" or self.gazetteer.role(head.text) is not None
+        )
 
     def unknown_org(self, span: Span) -> _Draft:
         """An organisation the gazetteer lacks: country from a demonym in it, sector from words."""
