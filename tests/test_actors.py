@@ -122,3 +122,24 @@ def test_unknown_people_are_kept(nlp) -> None:  # type: ignore[no-untyped-def]
 
 def test_no_actors_in_plain_text(nlp) -> None:  # type: ignore[no-untyped-def]
     assert run(nlp, "it rained all day and nobody went out.").actors == []
+
+
+def test_named_after_a_place_is_not_an_actor(nlp) -> None:  # type: ignore[no-untyped-def]
+    analysis = run(nlp, "Both sides pledged to implement the Minsk Agreements in full.")
+    assert all(a.country != "BLR" for a in analysis.actors)
+
+
+def test_seat_of_government_modifying_a_role_speaks(nlp) -> None:  # type: ignore[no-untyped-def]
+    analysis = run(nlp, "Kremlin spokesman Dmitry Peskov said the talks had failed.")
+    russia = by_name(analysis, "Russia")
+    assert mention_texts(analysis, russia) == ["Kremlin"]
+    assert by_name(analysis, "Dmitry Peskov").country == "RUS"
+
+
+def test_known_name_inside_a_longer_entity(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The President of Ukraine Volodymyr Zelenskyy spoke with European leaders."
+    analysis = run(nlp, text)
+    zelensky = by_name(analysis, "Volodymyr Zelensky")
+    assert mention_texts(analysis, zelensky) == ["Volodymyr Zelenskyy"]
+    assert not any("Zelenskyy" in a.name and a.kind != "person" for a in analysis.actors)
+    assert not any(a.name == "European" for a in analysis.actors)
