@@ -21,10 +21,13 @@ from ...model import Analysis, Cue, Quote, QuoteContent, QuoteSource
 from .channels import find_channel, find_via, is_negated
 from .contents import find_content
 from .coref import ActorIndex, resolve
-from .cues import Attribution, find_cues
+from .cues import Attribution, find_cues, learned_lemmas
 from .marks import Region, RegionIndex, find_regions
 from .sources import find_source
 from .spans import Span
+
+# Confidence a classifier-only cue ("model" class) needs when it has no clausal complement.
+MODEL_ONLY_MIN_PROB = 0.4
 
 __all__ = ["extract_quotes", "find_attributions"]
 
@@ -54,6 +57,12 @@ def find_attributions(doc: Doc) -> tuple[list[Attribution], RegionIndex]:
             a.cue == att.cue.head for a in accepted
         ):
             continue  # "said …, according to Reuters" is a relay (``via``); "allegedly showed"
+        if (
+            att.cue_class == "model"
+            and att.prob < MODEL_ONLY_MIN_PROB
+            and not any(c.dep_ == "ccomp" for c in att.cue.children)
+        ):
+            continue  # classifier-only cue without a clausal complement: needs more confidence
         content = find_content(doc, att, regions)
         if not content or _mostly_taken(content, taken):
             continue
@@ -62,7 +71,7 @@ def find_attributions(doc: Doc) -> tuple[list[Attribution], RegionIndex]:
             att.source, att.source_head = found
             if att.source[0] >= att.source[1] or any(s <= att.source[0] < e for s, e in content):
                 att.source, att.source_head = None, None
-        if att.source is None and att.cue_class == "model":
+        if att.source is None and att.cue_class == "model" and att.lemma not in learned_lemmas():
             continue  # a classifier-only cue with neither lexicon support nor a source: noise
         att.content = content
         att.channel = find_channel(text, att)

@@ -36,6 +36,9 @@ ADJACENT = 4
 
 def _clause_content(att: Attribution) -> list[Span]:
     cue = att.cue
+    if att.cue_class == "noun":
+        clauses = [c for c in cue.children if c.dep_ in ("acl", "ccomp") and c.i > cue.i]
+        return [subtree_span(clauses[0])] if clauses else []
     ccomps = [c for c in cue.children if c.dep_ == "ccomp"]
     if ccomps:
         return [subtree_span(c) for c in ccomps]

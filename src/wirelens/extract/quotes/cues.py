@@ -19,6 +19,15 @@ from .marks import RegionIndex
 
 # Adverbs that attribute the clause to an unnamed source ("was reportedly targeted").
 EVIDENTIAL_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "supposedly"})
+# Nouns that attribute a that-clause ("his claim that …", "warnings that …").
+NOUN_CUES = frozenset(
+    {
+        "claim", "statement", "assertion", "allegation", "accusation", "warning", "promise",
+        "pledge", "suggestion", "argument", "belief", "view", "assessment", "report", "hope",
+        "fear", "concern", "insistence", "announcement", "prediction", "admission", "denial",
+        "charge", "complaint", "remark", "comment", "vow", "threat", "conclusion", "finding",
+    }
+)  # fmt: skip
 PACKAGE = Path(__file__).resolve().parents[2]
 RESOURCES = PACKAGE / "resources" / "quotes"
 MODELS = PACKAGE / "models" / "quotes"
@@ -42,6 +51,7 @@ class Attribution:
     channel: str | None = None
     via: str | None = None
     negated: bool = False
+    prob: float = 1.0
 
 
 def _read_lines(name: str) -> list[str]:
@@ -168,17 +178,20 @@ def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]
         if tok.lower_ in EVIDENTIAL_ADVERBS and tok.dep_ == "advmod":
             out.append(Attribution(tok, _cue_span(tok), tok.lower_, "adverb"))
             continue
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in NOUN_CUES and _has_that_clause(tok):
+            out.append(Attribution(tok, _cue_span(tok), tok.lemma_.lower(), "noun"))
+            continue
         if tok.pos_ != "VERB":
             continue
         lemma = tok.lemma_.lower()
         if model is not None and regions is not None:
-            if model.prob(cue_features(tok, regions)) < model.threshold:
+            prob = model.prob(cue_features(tok, regions))
+            if prob < model.threshold:
                 continue
             known = lex.get(lemma, "learned")
             # "model": the classifier alone vouches for it (no hand-lexicon class).
-            out.append(
-                Attribution(tok, _cue_span(tok), lemma, known if known != "learned" else "model")
-            )
+            cls = known if known != "learned" else "model"
+            out.append(Attribution(tok, _cue_span(tok), lemma, cls, prob=prob))
             continue
         cls = lex.get(lemma)
         if cls is None and _before_colon(doc, tok):
@@ -190,6 +203,13 @@ def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]
             continue
         out.append(Attribution(tok, _cue_span(tok), lemma, cls))
     return out
+
+
+def _has_that_clause(noun: Token) -> bool:
+    return any(
+        c.dep_ in ("acl", "ccomp") and c.left_edge.lower_ == "that" and c.i > noun.i
+        for c in noun.children
+    )
 
 
 def _cue_span(tok: Token) -> tuple[int, int]:

@@ -15,6 +15,8 @@ from .spans import Span, subtract, subtree_span, token_span, trim
 SUBJECT_DEPS = ("nsubj",)
 # Relations through which a cue inherits the subject of its head ("X said …, adding that …").
 INHERIT_DEPS = frozenset({"conj", "advcl", "xcomp"})
+# Raising verbs: their subject is what the content is about, not its source.
+RAISING = frozenset({"seem", "appear"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 
 
@@ -46,13 +48,20 @@ def find_source(text: str, att: Attribution) -> tuple[Span, Token] | None:
         if pobj is None:
             return None
         return trim(text, subtree_span(pobj)), pobj
+    if att.cue_class == "noun":
+        return _noun_cue_source(text, cue)
+    if att.lemma in RAISING or any(c.dep_ in ("nsubjpass", "auxpass") for c in cue.children):
+        return None  # "X seems to …", "X is expected to …": X is not the one attributing
     subj = _subject(cue)
     hops = 0
     node = cue
-    while subj is None and node.dep_ in INHERIT_DEPS and hops < 3:
+    # Inherit the head's subject through "and asserted", "…, noting", but not "Asked whether …".
+    while subj is None and node.dep_ in INHERIT_DEPS and node.tag_ != "VBN" and hops < 3:
         node = node.head
         subj = _subject(node)
         hops += 1
+    if subj is None:
+        subj = _inverted_subject(cue)
     if subj is None and cue.dep_ in ("acl", "relcl") and cue.head.pos_ in ("NOUN", "PROPN"):
         # "reports suggesting …": the modified noun is the (non-speech) source.
         head = cue.head
@@ -66,6 +75,32 @@ def find_source(text: str, att: Attribution) -> tuple[Span, Token] | None:
             return trim(text, subtree_span(poster)), poster
         return token_span(subj), head
     return trim(text, _noun_phrase(subj)), subj
+
+
+def _noun_cue_source(text: str, noun: Token) -> tuple[Span, Token] | None:
+    """ "his claim that", "the claim by X that", "X made the claim that"."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return trim(text, subtree_span(child)), child
+        if child.dep_ == "prep" and child.lower_ == "by":
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return trim(text, subtree_span(pobj)), pobj
+    if noun.dep_ == "dobj":
+        subj = _subject(noun.head)
+        if subj is not None:
+            return trim(text, subtree_span(subj)), subj
+    return None
+
+
+def _inverted_subject(cue: Token) -> Token | None:
+    """ "…,” said the woman" / "tweeted another": the speaker parsed as the verb's object."""
+    if cue.i == 0 or cue.doc[cue.i - 1].text not in (",", "”", '"', "’", "'"):
+        return None
+    for child in cue.children:
+        if child.i > cue.i and child.dep_ in ("dobj", "attr", "npadvmod", "nsubj"):
+            return child
+    return None
 
 
 def _poster(noun: Token) -> Token | None:
