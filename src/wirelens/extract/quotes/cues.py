@@ -190,8 +190,11 @@ def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]
                 continue
             known = lex.get(lemma, "learned")
             # "model": the classifier alone vouches for it (no hand-lexicon class).
-            cls = known if known != "learned" else "model"
-            out.append(Attribution(tok, _cue_span(tok), lemma, cls, prob=prob))
+            out.append(
+                Attribution(
+                    tok, _cue_span(tok), lemma, known if known != "learned" else "model", prob=prob
+                )
+            )
             continue
         cls = lex.get(lemma)
         if cls is None and _before_colon(doc, tok):
