@@ -5,9 +5,12 @@
 ...     print(item)
 
 Inputs: text files (``.txt`` and unknown extensions), HTML pages (``.html``/``.htm``), batch files
-(``.jsonl``/``.ndjson``, ``.json``, ``.csv``/``.tsv``), directories (every file inside, recursively,
-sorted, hidden files skipped) and ``-`` for stdin. :func:`read_sources` never raises for a bad
-input: it yields a :class:`Rejected` with the reason and goes on with the next one.
+(``.jsonl``/``.ndjson``, ``.json``, ``.csv``/``.tsv``), RSS/Atom feeds (``.rss``, ``.atom``, and
+``.xml`` with a feed root; one item per entry), ``http(s)://`` URLs (fetched safely, see
+:mod:`wirelens.ingest.url`: a page is one article, a feed one per entry), directories (every file
+inside, recursively, sorted, hidden files skipped) and ``-`` for stdin. :func:`read_sources`
+never raises for a bad input: it yields a :class:`Rejected` with the reason and goes on with the
+next one.
 """
 
 from __future__ import annotations
@@ -21,18 +24,24 @@ from typing import TextIO
 from ..model import Article
 from .article import InputError, make_article
 from .base import Defaults, Item, Rejected
+from .feeds import count_feed_items, read_feed
 from .html import MAX_HTML_BYTES, read_html
 from .records import count_records, read_csv, read_json, read_jsonl
 from .text import read_text
+from .url import FetchError, FetchOptions, FetchResult, fetch, read_url
 from .validate import MAX_BATCH_BYTES, MAX_TEXT_BYTES, check_bytes, check_size, check_text
 
 __all__ = [
     "MAX_TEXT_BYTES",
+    "FetchError",
+    "FetchOptions",
+    "FetchResult",
     "InputError",
     "Rejected",
     "check_bytes",
     "check_text",
     "count_sources",
+    "fetch",
     "make_article",
     "read_sources",
 ]
@@ -41,6 +50,9 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 CSV_SUFFIXES = frozenset({".csv", ".tsv"})
 RECORD_SUFFIXES = JSONL_SUFFIXES | CSV_SUFFIXES | {".json"}
+# .xml is read as a feed too: read_feed rejects other XML with its root element named.
+FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
+URL_PREFIXES = ("http://", "https://")
 # Formats people drop into a folder of articles that are not text: say so instead of "binary".
 UNSUPPORTED = {
     ".pdf": "PDF is not supported; convert it to text or HTML first",
@@ -69,7 +81,7 @@ def _limit(suffix: str) -> int:
     """Largest file accepted for a format; batch files hold many articles, pages hold markup."""
     if suffix in RECORD_SUFFIXES:
         return MAX_BATCH_BYTES
-    return MAX_HTML_BYTES if suffix in HTML_SUFFIXES else MAX_TEXT_BYTES
+    return MAX_HTML_BYTES if suffix in HTML_SUFFIXES | FEED_SUFFIXES else MAX_TEXT_BYTES
 
 
 def _read_file(path: Path, source: str, defaults: Defaults) -> Iterator[Item]:
@@ -101,6 +113,8 @@ def _dispatch(path: Path, source: str, defaults: Defaults) -> Iterator[Item]:
         return
     if suffix in HTML_SUFFIXES:
         yield read_html(data, source, defaults)
+    elif suffix in FEED_SUFFIXES:
+        yield from read_feed(data, source, defaults)
     elif suffix == ".json":
         yield from read_json(data, source, defaults)
     elif suffix in CSV_SUFFIXES:
@@ -127,9 +141,9 @@ def _read_stdin(stdin: TextIO, defaults: Defaults) -> Item:
     return read_text(data, "-", defaults)
 
 
-def _read_path(given: str, defaults: Defaults) -> Iterator[Item]:
-    if given.startswith(("http://", "https://")):
-        yield Rejected(given, "URLs are not fetched here; save the page and pass the file")
+def _read_path(given: str, defaults: Defaults, fetching: FetchOptions) -> Iterator[Item]:
+    if given.lower().startswith(URL_PREFIXES):
+        yield from read_url(given, defaults, fetching)
         return
     path = Path(given)
     if path.is_dir():
@@ -152,19 +166,23 @@ def read_sources(
     published: str | None = None,
     outlet: str | None = None,
     stdin: TextIO | None = None,
+    fetching: FetchOptions | None = None,
 ) -> Iterator[Article | Rejected]:
-    """Yield one Article or Rejected per input (per record for JSONL/JSON/CSV, per file for dirs).
+    """Yield one Article or Rejected per input (per record for JSONL/JSON/CSV, per item for feeds,
+    per file for dirs).
 
     ``published`` and ``outlet`` fill in what an input does not state itself. A ``published`` that
-    cannot be read rejects every input that would have used it, with the reason.
+    cannot be read rejects every input that would have used it, with the reason. ``fetching``
+    sets how URLs are fetched (size and time limits, private addresses, following feed links).
     """
     defaults = Defaults(published=published, outlet=outlet)
+    fetching = fetching or FetchOptions()
     for given in paths:
         try:
             if given == "-":
                 yield _read_stdin(stdin if stdin is not None else sys.stdin, defaults)
             else:
-                yield from _read_path(given, defaults)
+                yield from _read_path(given, defaults, fetching)
         except (OSError, ValueError, RecursionError, MemoryError) as error:
             # A last guard: one unreadable input must not end a batch.
             yield Rejected(given, f"cannot read input ({type(error).__name__}: {error})")
@@ -176,15 +194,23 @@ def count_sources(paths: Sequence[str]) -> int | None:
     for given in paths:
         if given == "-":
             return None
+        if given.lower().startswith(URL_PREFIXES):
+            total += 1  # a feed URL yields more, but counting would mean fetching it twice
+            continue
         path = Path(given)
         files = _directory_files(path) if path.is_dir() else [path]
         if path.is_dir() and not files:
             total += 1
         for file in files:
-            if file.suffix.lower() in RECORD_SUFFIXES and file.is_file():
+            suffix = file.suffix.lower()
+            if suffix in (RECORD_SUFFIXES | FEED_SUFFIXES) and file.is_file():
                 try:
-                    total += count_records(file)
-                except OSError:
+                    if suffix in FEED_SUFFIXES:
+                        check_size(file.stat().st_size, MAX_HTML_BYTES)
+                        total += count_feed_items(file.read_bytes())
+                    else:
+                        total += count_records(file)
+                except (OSError, InputError):
                     total += 1
             else:
                 total += 1
