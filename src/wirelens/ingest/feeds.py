@@ -27,7 +27,7 @@ from xml.parsers import expat
 
 from .article import InputError, normalize_published
 from .base import Defaults, Item, Rejected, build_article
-from .html import read_html
+from .html import MIN_PARAGRAPH_WORDS, read_html
 
 __all__ = [
     "Feed",
@@ -345,11 +345,15 @@ def _entry_item(
         return Rejected(source, "feed item has no text (no content, description or summary)")
     text = entry.content
     if entry.content_is_html:
-        page = read_html(text.encode("utf-8"), source, Defaults())
+        # A fragment alone can parse to an empty tree in trafilatura: give it a document.
+        document = f"<html><body>{text}</body></html>"
+        page = read_html(document.encode("utf-8"), source, Defaults())
         if isinstance(page, Rejected):
             reason = _NO_TEXT if "no article text" in page.reason else page.reason
             return Rejected(source, reason)
         text = page.text
+    elif not any(len(line.split()) >= MIN_PARAGRAPH_WORDS for line in text.splitlines()):
+        return Rejected(source, _NO_TEXT)  # the same floor the HTML reader applies
     return build_article(
         text.strip(),
         source,
