@@ -43,9 +43,12 @@ def _inside(offset: int, spans: list[Span]) -> bool:
     return any(s <= offset < e for s, e in spans)
 
 
-def find_attributions(doc: Doc) -> tuple[list[Attribution], RegionIndex]:
-    """All attributions of ``doc`` (internal records, text order) and the quoted regions."""
-    text = doc.text
+def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attribution], RegionIndex]:
+    """All attributions of ``doc`` (internal records, text order) and the quoted regions.
+
+    ``text`` is ``doc.text`` when the caller already has it (building it costs a pass).
+    """
+    text = doc.text if text is None else text
     regions = RegionIndex(find_regions(text))
     accepted: list[Attribution] = []
     taken: list[Span] = []  # content spans already attributed (PolNeAR: one attribution per token)
@@ -63,7 +66,7 @@ def find_attributions(doc: Doc) -> tuple[list[Attribution], RegionIndex]:
             and not any(c.dep_ == "ccomp" for c in att.cue.children)
         ):
             continue  # classifier-only cue without a clausal complement: needs more confidence
-        content = find_content(doc, att, regions)
+        content = find_content(text, att, regions)
         if not content or _mostly_taken(content, taken):
             continue
         found = find_source(text, att)
@@ -80,7 +83,7 @@ def find_attributions(doc: Doc) -> tuple[list[Attribution], RegionIndex]:
         accepted.append(att)
         taken.extend(content)
     accepted.sort(key=lambda a: a.content[0][0])
-    _attach_continuations(doc, accepted, regions)
+    _attach_continuations(doc, text, accepted, regions)
     return accepted, regions
 
 
@@ -91,12 +94,13 @@ def _mostly_taken(content: list[Span], taken: list[Span]) -> bool:
     return shared * 2 > size
 
 
-def _attach_continuations(doc: Doc, atts: list[Attribution], regions: RegionIndex) -> None:
+def _attach_continuations(
+    doc: Doc, text: str, atts: list[Attribution], regions: RegionIndex
+) -> None:
     """A quoted region right after a direct quote's sentence, with no cue of its own, continues it.
 
     "“…,” Stoltenberg said. “But Russia still has time …”" is one quote with two content spans.
     """
-    text = doc.text
     covered = sorted(s for a in atts for s in a.content)
     covered_starts = [s for s, _ in covered]
     ends = sorted(
@@ -166,7 +170,7 @@ def _kind(spans: list[Span], regions: RegionIndex) -> str:
 def extract_quotes(doc: Doc, analysis: Analysis) -> None:
     """Append ``Quote`` records for every attribution in ``doc`` to ``analysis.quotes``."""
     text = doc.text
-    atts, regions = find_attributions(doc)
+    atts, regions = find_attributions(doc, text)
     index = ActorIndex(analysis.actors)
     for n, att in enumerate(atts, start=1):
         source = None

@@ -8,7 +8,7 @@ runs over several sentences is one content span.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
 from .cues import Attribution, channel_nouns
 from .marks import RegionIndex
@@ -130,11 +130,10 @@ def _parenthetical_content(att: Attribution) -> list[Span]:
     return subtract(subtree_span(cue.head), subtree_span(cue))
 
 
-def _adjacent_quote(doc: Doc, att: Attribution, regions: RegionIndex) -> list[Span]:
+def _adjacent_quote(text: str, att: Attribution, regions: RegionIndex) -> list[Span]:
     """A quoted region right before the cue clause or right after it ("said: “…”")."""
     cue = att.cue
     clause_start, clause_end = subtree_span(cue)
-    text = doc.text
     before = regions.containing(max(clause_start - 1, 0)) or regions.containing(
         max(clause_start - ADJACENT, 0)
     )
@@ -151,9 +150,8 @@ def _adjacent_quote(doc: Doc, att: Attribution, regions: RegionIndex) -> list[Sp
     return []
 
 
-def _after_colon(doc: Doc, clause_end: int, regions: RegionIndex) -> list[Span]:
+def _after_colon(text: str, clause_end: int, regions: RegionIndex) -> list[Span]:
     """ "X said: “…”" or "X responded:\n\n<paragraph>": the quote or paragraph after the colon."""
-    text = doc.text
     j = clause_end
     while j < len(text) and j < clause_end + 3 and text[j] in " ,":
         j += 1
@@ -198,8 +196,8 @@ def _balanced(text: str, s: int, e: int) -> bool:
     return not any(m in inner for m in '“”«»"')
 
 
-def find_content(doc: Doc, att: Attribution, regions: RegionIndex) -> list[Span]:
-    """Content spans of one attribution (empty when the cue has none)."""
+def find_content(text: str, att: Attribution, regions: RegionIndex) -> list[Span]:
+    """Content spans of one attribution (empty when the cue has none); ``text`` is ``doc.text``."""
     if att.according:
         spans = _according_content(att)
     elif att.cue_class == "adverb":
@@ -207,11 +205,10 @@ def find_content(doc: Doc, att: Attribution, regions: RegionIndex) -> list[Span]
         spans = subtract(subtree_span(att.cue.head), token_span(att.cue))
     else:
         clause_end = subtree_span(att.cue)[1]
-        spans = _after_colon(doc, clause_end, regions) or _clause_content(att)
+        spans = _after_colon(text, clause_end, regions) or _clause_content(att)
         spans = spans or _parenthetical_content(att)
-        spans = spans or _adjacent_quote(doc, att, regions) or _right_complements(att)
+        spans = spans or _adjacent_quote(text, att, regions) or _right_complements(att)
     spans = _expand_to_regions(spans, regions, att.cue_span)
-    text = doc.text
     cue_tok: Token = att.cue
     out: list[Span] = []
     for span in spans:

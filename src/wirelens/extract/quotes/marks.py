@@ -8,12 +8,14 @@ returns the regions it can pair plus regions left open at the paragraph end.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
 OPENERS = {"“": "”", "«": "»", "„": "“", "‹": "›", "‘": "’"}
 CLOSERS = {"”", "»", "›", "’"}
 STRAIGHT = {'"'}
+MARK_RE = re.compile("[" + re.escape("".join({*OPENERS, *CLOSERS, *STRAIGHT})) + "]")
 # A region longer than this is almost certainly a pairing error (one stray mark swallowing pages).
 MAX_REGION_CHARS = 3000
 
@@ -42,13 +44,13 @@ def _is_word(ch: str) -> bool:
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = []
     start = 0
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            if i > start:
-                bounds.append((start, i))
-            start = i + 1
-    if start < len(text):
-        bounds.append((start, len(text)))
+    while start < len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            end = len(text)
+        if end > start:
+            bounds.append((start, end))
+        start = end + 1
     return bounds
 
 
@@ -57,10 +59,9 @@ def _scan(text: str, lo: int, hi: int) -> list[Region]:
     regions: list[Region] = []
     open_at = -1
     open_char = ""
-    for i in range(lo, hi):
+    for found in MARK_RE.finditer(text, lo, hi):
+        i = found.start()
         ch = text[i]
-        if ch not in OPENERS and ch not in CLOSERS and ch not in STRAIGHT:
-            continue
         prev = text[i - 1] if i > lo else " "
         nxt = text[i + 1] if i + 1 < hi else " "
         if ch in ("‘", "’"):
