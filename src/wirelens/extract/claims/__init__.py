@@ -1,1 +1,360 @@
-"""Claims and their evidential status."""
+"""Claims and their evidential status.
+
+``extract_claims(doc, analysis)`` turns what the article asserts into ``Claim`` records:
+
+1. ``candidates``      which statements are claims: every attribution's content (a claim of its
+                       source) and check-worthy reporter-voice statements (source ``None``);
+2. ``cues``            status cues over the parse ("could", "allegedly", "had yet to confirm",
+                       "not seen any sign of", "No evidence was provided", "sarcastically");
+3. ``linking``         which claim a cue in another statement bears on (ordinal, actor, topic);
+4. ``checkworthiness`` one batch prediction of the ClaimBuster model for all claims.
+
+Status when several cues apply — the strongest wins, every cue stays as evidence::
+
+    retracted > unsupported > denied > disputed > unconfirmed > alleged > hedged > asserted
+
+(the source withdrawing a claim outranks anything said about it; the text saying no evidence was
+given outranks another party's dispute; a dispute outranks a mere lack of confirmation). A claim is
+never disputed, unsupported, denied or retracted without an evidence span in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from spacy.tokens import Doc, Token
+
+from ...model import Analysis, Claim, Evidence, Quote
+from ..places import place_at
+from .candidates import (
+    Draft,
+    affiliation,
+    article_candidates,
+    quote_drafts,
+    sentence_index,
+    sentence_of,
+)
+from .checkworthiness import score_texts
+from .cues import CueHit, clause_head, clause_tokens, find_cues
+from .lexicon import OTHER_KINDS, Lexicon, load_lexicon
+from .linking import Statement, Topic, ordinal_target, topic_of, topic_target
+
+__all__ = ["RELATION", "STATUS_ORDER", "THRESHOLD", "extract_claims"]
+
+# Strongest first (see the module docstring).
+STATUS_ORDER = (
+    "retracted",
+    "unsupported",
+    "denied",
+    "disputed",
+    "unconfirmed",
+    "alleged",
+    "hedged",
+    "asserted",
+)
+KIND_STATUS = {
+    "hedge": "hedged",
+    "alleged": "alleged",
+    "unconfirmed": "unconfirmed",
+    "dispute": "disputed",
+    "denial": "denied",
+    "unsupported": "unsupported",
+    "retraction": "retracted",
+    "confirm": "asserted",
+}
+RELATION = {
+    "hedged": "qualifies",
+    "alleged": "qualifies",
+    "unconfirmed": "qualifies",
+    "disputed": "disputes",
+    "denied": "disputes",
+    "unsupported": "unsupported",
+    "retracted": "retracts",
+    "asserted": "supports",
+}
+# A reporter-voice statement becomes a claim of the article from this check-worthiness on.
+THRESHOLD = 0.5
+BEARING = (*OTHER_KINDS, "confirm")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _token_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return (span.start, span.end) if span is not None else (0, len(doc))
+
+
+def _chars(doc: Doc, first: int, last: int) -> tuple[int, int]:
+    """Character span of tokens ``[first, last)``."""
+    return doc[first].idx, doc[last - 1].idx + len(doc[last - 1])
+
+
+def _evidence(text: str, start: int, end: int, status: str, by: str | None) -> Evidence:
+    return Evidence(
+        text=text[start:end], start=start, end=end, relation=RELATION[status], by_actor_id=by
+    )  # type: ignore[arg-type]
+
+
+def _self_span(doc: Doc, hit: CueHit) -> tuple[int, int]:
+    """ "could occur", "allegedly showed": the cue with the predicate it modifies when adjacent."""
+    first, last = hit.start, hit.end
+    if abs(hit.anchor - hit.start) <= 3:
+        first, last = min(first, hit.anchor), max(last, hit.anchor + 1)
+    return _chars(doc, first, last)
+
+
+def _frames(analysis: Analysis) -> list[tuple[Quote, int, int]]:
+    """Each attribution with the character range covering its source, cue and content."""
+    frames = []
+    for quote in analysis.quotes:
+        points = [p for span in quote.content.spans for p in span]
+        for part in (quote.source, quote.cue):
+            if part is not None:
+                points += [part.start, part.end]
+        frames.append((quote, min(points), max(points)))
+    return frames
+
+
+def _subject_actor(analysis: Analysis, head: Token) -> str | None:
+    subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return None
+    lo, hi = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
+    for actor in analysis.actors:
+        if any(lo <= s < hi for s, _ in actor.mentions):
+            return actor.id
+    return None
+
+
+class _Builder:
+    """State of one ``extract_claims`` run (kept in one place so each step stays small)."""
+
+    def __init__(self, doc: Doc, analysis: Analysis, lexicon: Lexicon) -> None:
+        self.doc, self.analysis, self.lexicon = doc, analysis, lexicon
+        self.text = doc.text
+        self.starts = sentence_index(doc)
+        self.drafts: list[Draft] = quote_drafts(analysis, self.starts)
+        self.statements: list[Statement] = []
+        self.reporter_self: dict[int, list[CueHit]] = defaultdict(list)  # sentence -> hits
+
+    def statement(
+        self, hit: CueHit, lo: int, hi: int, speaker: str | None, quote: Quote | None
+    ) -> None:
+        """Record a bearing cue found in tokens ``[lo, hi)``."""
+        doc = self.doc
+        first, last = clause_tokens(clause_head(doc[hit.anchor], lo, hi), lo, hi)
+        first, last = min(first, hit.start), max(last, hit.end)
+        about = _chars(doc, first, last)
+        aff = affiliation(self.analysis, quote) if quote is not None else frozenset()
+        if quote is None and speaker is not None:
+            aff = frozenset({speaker})
+        self.statements.append(
+            Statement(
+                hit=hit,
+                speaker=speaker,
+                affiliation=aff,
+                sentence=sentence_of(self.starts, doc[hit.start].idx),
+                about=about,
+                topic=topic_of(doc, about[0], about[1], self.lexicon),
+                quote_id=quote.id if quote is not None else None,
+            )
+        )
+
+    def collect_cues(self) -> list[tuple[int, int]]:
+        """Find every cue; returns the attribution frames (character ranges)."""
+        doc, frames = self.doc, _frames(self.analysis)
+        by_quote: dict[str, list[Draft]] = defaultdict(list)
+        for draft in self.drafts:
+            if draft.quote is not None:
+                by_quote[draft.quote.id].append(draft)
+        for quote, start, end in frames:
+            speaker = quote.source.actor_id if quote.source else None
+            for hit in find_cues(doc, start, end, self.lexicon):
+                offset = doc[hit.start].idx
+                content = next((s for s in quote.content.spans if s[0] <= offset < s[1]), None)
+                if content is not None:
+                    lo, hi = _token_range(doc, *content)
+                    if hit.kind in BEARING:
+                        self.statement(hit, lo, hi, speaker, quote)
+                    else:  # a hedge or allegation inside the content qualifies that claim
+                        self._qualify(by_quote[quote.id], hit, speaker, inside=True)
+                else:
+                    self._frame_cue(quote, by_quote[quote.id], hit, speaker)
+        attributed = [(s, e) for _, s, e in frames]
+        for sent in doc.sents:
+            hits = find_cues(doc, sent.start_char, sent.end_char, self.lexicon)
+            for hit in hits:
+                if any(s <= doc[hit.start].idx < e for s, e in attributed):
+                    continue
+                if hit.kind in BEARING:
+                    head = clause_head(doc[hit.anchor], sent.start, sent.end)
+                    speaker = _subject_actor(self.analysis, head)
+                    if hit.kind not in ("retraction", "denial"):
+                        speaker = None  # the reporter says it
+                    self.statement(hit, sent.start, sent.end, speaker, None)
+                else:
+                    self.reporter_self[sentence_of(self.starts, sent.start_char)].append(hit)
+        return attributed
+
+    def _qualify(self, drafts: list[Draft], hit: CueHit, by: str | None, inside: bool) -> None:
+        start, end = _self_span(self.doc, hit)
+        status = KIND_STATUS[hit.kind]
+        for draft in drafts:
+            if not inside or draft.start <= start < draft.end:
+                draft.evidence.append((status, _evidence(self.text, start, end, status, by)))
+
+    def _frame_cue(
+        self, quote: Quote, drafts: list[Draft], hit: CueHit, speaker: str | None
+    ) -> None:
+        """A cue in the attribution itself: "allegedly showed", "denied that", "falsely claimed"."""
+        if hit.kind == "alleged":
+            self._qualify(drafts, hit, None, inside=False)
+        elif hit.kind == "denial" and quote.cue is not None and quote.cue.lemma == "deny":
+            start, end = _self_span(self.doc, hit)
+            for draft in drafts:
+                draft.denied_by = speaker
+                draft.evidence.append(
+                    ("denied", _evidence(self.text, start, end, "denied", speaker))
+                )
+        elif hit.kind in ("unsupported", "dispute"):
+            status = KIND_STATUS[hit.kind]
+            start, end = _self_span(self.doc, hit)
+            for draft in drafts:  # the reporter's "said, without evidence," / "falsely claimed"
+                draft.evidence.append((status, _evidence(self.text, start, end, status, None)))
+
+    def add_article_claims(self, attributed: list[tuple[int, int]]) -> list[float]:
+        """Score every claim in one batch; keep check-worthy reporter-voice candidates."""
+        bearing = [
+            (self.starts[s.sentence], self.starts[s.sentence] + 1)
+            for s in self.statements
+            if s.quote_id is None
+        ]
+        candidates = article_candidates(self.doc, attributed, bearing)
+        texts = [self.text[d.start : d.end] for d in self.drafts]
+        texts += [self.text[s:e] for s, e in candidates]
+        scores = score_texts(texts)
+        for draft, score in zip(self.drafts, scores, strict=False):
+            draft.score = score
+        for (start, end), score in zip(candidates, scores[len(self.drafts) :], strict=True):
+            if score >= THRESHOLD:
+                sentence = sentence_of(self.starts, start)
+                draft = Draft(start, end, sentence, score=score)
+                for hit in self.reporter_self.get(sentence, []):
+                    if start <= self.doc[hit.start].idx < end:
+                        s, e = _self_span(self.doc, hit)
+                        status = KIND_STATUS[hit.kind]
+                        draft.evidence.append((status, _evidence(self.text, s, e, status, None)))
+                self.drafts.append(draft)
+        self.drafts.sort(key=lambda d: d.start)
+        return scores
+
+    def link(self) -> None:
+        """Attach every bearing statement to the claim it bears on."""
+        topics = [topic_of(self.doc, d.start, d.end, self.lexicon) for d in self.drafts]
+        for statement in self.statements:
+            target = self._target(statement, topics)
+            if target is None:
+                continue
+            status = KIND_STATUS[statement.hit.kind]
+            start, end = self._evidence_span(statement)
+            evidence = _evidence(self.text, start, end, status, statement.speaker)
+            if all(e.start != start or e.end != end for _, e in target.evidence):
+                target.evidence.append((status, evidence))
+
+    def _target(self, statement: Statement, topics: list[Topic]) -> Draft | None:
+        kind, drafts = statement.hit.kind, self.drafts
+        if kind == "unsupported":
+            position = self._ordinal(statement)
+            if position is not None:
+                return ordinal_target(statement.sentence, position, drafts, statement.sentence)
+            if statement.quote_id is None:
+                same = [d for d in drafts if d.sentence == statement.sentence and d.quote]
+                if same:
+                    return same[0]
+                earlier = [d for d in drafts if d.quote and d.start < statement.about[0]]
+                return earlier[-1] if earlier else None
+        if kind == "retraction":
+            found = topic_target(statement, drafts, topics, self.analysis, own=True)
+            if found is not None:
+                return found
+            mine = [
+                d
+                for d in drafts
+                if d.start < statement.about[0]
+                and d.quote is not None
+                and d.quote.id != statement.quote_id
+                and d.source_actor_id is not None
+                and (statement.speaker is None or d.source_actor_id in statement.affiliation)
+            ]
+            return mine[-1] if mine else None
+        return topic_target(statement, drafts, topics, self.analysis, own=False)
+
+    def _ordinal(self, statement: Statement) -> int | None:
+        """ "the second claim" -> 2 (over the statement's clause)."""
+        doc = self.doc
+        lo, hi = _token_range(doc, *statement.about)
+        nouns = self.lexicon.words.get("claim_noun", set())
+        for token in doc[lo:hi]:
+            position = self.lexicon.ordinals.get(token.lower_)
+            if position is not None and token.head.lemma_.lower() in nouns:
+                return position
+        return None
+
+    def _evidence_span(self, statement: Statement) -> tuple[int, int]:
+        """The statement's clause, from its source when the source leads ("France said it …")."""
+        start, end = statement.about
+        if statement.hit.kind == "retraction":
+            end = _chars(self.doc, statement.hit.start, statement.hit.end)[1]
+        quote = next((q for q in self.analysis.quotes if q.id == statement.quote_id), None)
+        if (
+            quote is not None
+            and quote.source is not None
+            and quote.source.start < start
+            and sentence_of(self.starts, quote.source.start) == statement.sentence
+        ):
+            start = quote.source.start
+        return start, end
+
+    def claims(self) -> list[Claim]:
+        claims = []
+        for number, draft in enumerate(self.drafts, start=1):
+            statuses = {status for status, _ in draft.evidence}
+            status = next(s for s in STATUS_ORDER if s in statuses or s == "asserted")
+            sent = self.doc[self.doc[self._tok(draft.start)].sent.start].sent
+            claims.append(
+                Claim(
+                    id=f"C{number}",
+                    text=self.text[draft.start : draft.end],
+                    span=(draft.start, draft.end),
+                    source_actor_id=None if draft.denied_by else draft.source_actor_id,
+                    quote_id=draft.quote.id if draft.quote is not None else None,
+                    status=status,  # type: ignore[arg-type]
+                    evidence=sorted((e for _, e in draft.evidence), key=lambda e: e.start),
+                    checkworthiness=round(min(1.0, max(0.0, draft.score)), 4),
+                    date=self._date(draft.start, draft.end, sent.start_char, sent.end_char),
+                    place_id=place_at(self.analysis, draft.start, draft.end)
+                    or place_at(self.analysis, sent.start_char, sent.end_char),
+                )
+            )
+        return claims
+
+    def _tok(self, offset: int) -> int:
+        span = self.doc.char_span(offset, offset + 1, alignment_mode="expand")
+        return span.start if span is not None else 0
+
+    def _date(self, start: int, end: int, sent_start: int, sent_end: int) -> str | None:
+        """A calendar date said in the claim, else in its sentence."""
+        for lo, hi in ((start, end), (sent_start, sent_end)):
+            for time in self.analysis.times:
+                if lo <= time.start and time.end <= hi and time.value and _DATE.match(time.value):
+                    return time.value[:10]
+        return None
+
+
+def extract_claims(doc: Doc, analysis: Analysis) -> None:
+    """Append ``Claim`` records (C1, C2, … in text order) to ``analysis.claims``."""
+    builder = _Builder(doc, analysis, load_lexicon())
+    attributed = builder.collect_cues()
+    builder.add_article_claims(attributed)
+    builder.link()
+    analysis.claims.extend(builder.claims())

@@ -1,0 +1,156 @@
+"""Which statements are claims: attribution contents, and check-worthy reporter-voice statements.
+
+- Every (non-negated) attribution's content is a claim of its source, one claim per content span
+  (a direct quote interrupted by "…, Stoltenberg said. …" gives two claims of the same quote).
+- In the reporter's own voice, a sentence without any attribution is a candidate when it looks like
+  a factual statement (a verb, at least six words, not a question, no cue that bears on another
+  claim); so is a noun phrase with a number outside attributed text ("a build-up of some 130,000
+  Russian troops …"). The caller keeps the candidates the check-worthiness model scores high.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from ...model import Analysis, Evidence, Quote
+
+NUMERIC_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
+# Leading words that belong to the attribution, not to the claim ("said that …").
+_LEADING = ("that ", "whether ", "if ")
+
+
+@dataclass
+class Draft:
+    """A claim being built: where it is, who made it, and the status evidence found so far."""
+
+    start: int
+    end: int
+    sentence: int
+    source_actor_id: str | None = None
+    quote: Quote | None = None
+    affiliation: frozenset[str] = frozenset()
+    evidence: list[tuple[str, Evidence]] = field(default_factory=list)  # (status, evidence)
+    denied_by: str | None = None
+    score: float = 0.0
+
+
+def affiliation(analysis: Analysis, quote: Quote) -> frozenset[str]:
+    """The source's actor and the actors named inside its mention ("NATO Secretary-General …")."""
+    if quote.source is None:
+        return frozenset()
+    ids = {quote.source.actor_id} if quote.source.actor_id else set()
+    for actor in analysis.actors:
+        if any(quote.source.start <= s and e <= quote.source.end for s, e in actor.mentions):
+            ids.add(actor.id)
+        if quote.source.actor_id == actor.id and actor.organization:
+            ids.add(actor.organization)
+    return frozenset(ids)
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` past spaces, a leading complementiser and trailing punctuation."""
+    while start < end and text[start].isspace():
+        start += 1
+    lowered = text[start:end].lower()
+    for word in _LEADING:
+        if lowered.startswith(word):
+            start += len(word)
+            break
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    return start, end
+
+
+def sentence_index(doc: Doc) -> list[int]:
+    """Start offsets of the sentences of ``doc`` (for :func:`sentence_of`)."""
+    return [s.start_char for s in doc.sents]
+
+
+def sentence_of(starts: list[int], offset: int) -> int:
+    """Index of the sentence containing character ``offset`` (``starts`` from sentence_index)."""
+    lo, hi = 0, len(starts)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if starts[mid] <= offset:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def quote_drafts(analysis: Analysis, starts: list[int]) -> list[Draft]:
+    """One draft per content span of every attribution that asserts something."""
+    text = analysis.article.text
+    drafts: list[Draft] = []
+    for quote in analysis.quotes:
+        if quote.negated:
+            continue  # "Russia did not say how many …": nothing was claimed
+        who = quote.source.actor_id if quote.source else None
+        aff = affiliation(analysis, quote)
+        for s, e in quote.content.spans:
+            start, end = trim(text, s, e)
+            if end - start < 3:
+                continue
+            if text[start:end].split()[0].lower() in ("how", "what", "when", "where", "why"):
+                continue  # an embedded question is not a proposition
+            drafts.append(Draft(start, end, sentence_of(starts, start), who, quote, aff))
+    return drafts
+
+
+def _covered(start: int, end: int, regions: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in regions)
+
+
+def _is_statement(sent: Span) -> bool:
+    words = [t for t in sent if not t.is_punct]
+    if len(words) < 6 or sent.text.rstrip().endswith("?"):
+        return False
+    return any(t.pos_ in ("VERB", "AUX") and t.dep_ == "ROOT" for t in sent) or any(
+        t.pos_ == "VERB" for t in sent
+    )
+
+
+def _numeric_phrase(token: Token) -> Token:
+    """Climb from a number to the largest noun phrase that is not a clause argument."""
+    while token.head is not token:
+        head = token.head
+        if token.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod", "appos"):
+            token = head
+        elif token.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("NOUN", "PROPN"):
+            token = head.head  # "build-up of some 130,000 troops" -> "build-up"
+        else:
+            break
+    return token
+
+
+def article_candidates(
+    doc: Doc, attributed: list[tuple[int, int]], bearing: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Character spans of reporter-voice candidates (whole sentences and numeric noun phrases).
+
+    ``attributed`` are the character regions of attributions (source, cue and content);
+    ``bearing`` are the sentences holding a cue that bears on another claim.
+    """
+    text = doc.text
+    spans: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        if _covered(sent.start_char, sent.end_char, bearing):
+            continue
+        if not _covered(sent.start_char, sent.end_char, attributed):
+            if _is_statement(sent):
+                spans.append(trim(text, sent.start_char, sent.end_char))
+            continue
+        for ent in sent.ents:
+            if ent.label_ not in NUMERIC_LABELS or _covered(
+                ent.start_char, ent.end_char, attributed
+            ):
+                continue
+            head = _numeric_phrase(ent.root)
+            start, end = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
+            if head.i - head.left_edge.i + head.right_edge.i - head.i < 3:
+                continue
+            if not _covered(start, end, attributed) and (start, end) not in spans:
+                spans.append(trim(text, start, end))
+    return spans

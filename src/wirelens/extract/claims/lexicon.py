@@ -1,0 +1,68 @@
+"""The claim-status lexicons (``resources/claims/``), loaded once."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "claims"
+
+# Kinds of phrase cue; the first two qualify the statement they are in, the rest bear on another.
+SELF_KINDS = ("hedge", "alleged")
+OTHER_KINDS = ("unconfirmed", "dispute", "denial", "unsupported", "retraction")
+
+
+@dataclass
+class Lexicon:
+    """Phrase cues by kind, word classes for the structural rules, topic patterns."""
+
+    phrases: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    words: dict[str, set[str]] = field(default_factory=dict)
+    ordinals: dict[str, int] = field(default_factory=dict)
+    topics: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+    # first word of a phrase -> [(kind, phrase)], longest phrase first, for one pass over tokens
+    by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
+
+
+def _rows(path: Path) -> list[list[str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(line.split("\t"))
+    return rows
+
+
+@lru_cache(maxsize=1)
+def load_lexicon(directory: Path = RESOURCES) -> Lexicon:
+    """Read ``cues.tsv`` and ``topics.tsv`` (cached)."""
+    lexicon = Lexicon()
+    phrases: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    words: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(directory / "cues.tsv"):
+        kind, entry = row[0].strip(), row[1].strip().lower()
+        if kind in SELF_KINDS or kind in OTHER_KINDS:
+            phrases[kind].append(tuple(entry.split()))
+        elif kind == "ordinal":
+            lexicon.ordinals[entry] = int(row[2])
+        else:
+            words[kind].add(entry)
+    lexicon.phrases, lexicon.words = dict(phrases), dict(words)
+    by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+    for kind, entries in phrases.items():
+        for phrase in entries:
+            by_first[phrase[0]].append((kind, phrase))
+    lexicon.by_first = {k: sorted(v, key=lambda kp: -len(kp[1])) for k, v in by_first.items()}
+    topics: dict[str, list[re.Pattern[str]]] = defaultdict(list)
+    for row in _rows(directory / "topics.tsv"):
+        topics[row[0].strip()].append(re.compile(row[1].strip(), re.IGNORECASE))
+    lexicon.topics = dict(topics)
+    return lexicon
+
+
+def topic_groups(text: str, lexicon: Lexicon | None = None) -> set[str]:
+    """The topic groups whose patterns occur in ``text``."""
+    lexicon = lexicon or load_lexicon()
+    return {g for g, patterns in lexicon.topics.items() if any(p.search(text) for p in patterns)}

@@ -1,0 +1,146 @@
+"""Linking a status statement to the claim it bears on, even across paragraphs.
+
+A statement is a stretch of text that holds a cue bearing on another claim: NATO's "has yet to see
+evidence of a de-escalation", the reporter's "No evidence was provided for the second claim", the
+office's "he made the remarks sarcastically". Its target is chosen by:
+
+- ordinal ("the second claim", "the latter"): the n-th of the coordinated attributions of the
+  nearest earlier sentence that has attributions (same source);
+- retraction: the nearest earlier claim of the same actor (or an actor named in the source, e.g.
+  "his office"), preferring one on the same topic;
+- dispute, denial, (un)confirmation: the claim of *another* actor that shares the most topic with
+  the statement's clause (topic groups from ``topics.tsv``, shared content lemmas, a mention of the
+  claim's source); ties go to the earliest claim, the one the story is about;
+- "unsupported" without an ordinal: a claim in the same sentence, else the nearest earlier claim
+  with a source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from ...model import Analysis
+from .candidates import Draft
+from .cues import CueHit
+from .lexicon import Lexicon, topic_groups
+
+# Lemmas too common in crisis news to show that two statements are about the same thing.
+GENERIC = {
+    "say", "be", "have", "do", "see", "evidence", "sign", "confirm", "claim", "statement",
+    "make", "remark", "yet", "time", "side", "ground", "crisis", "day", "official", "tell",
+}  # fmt: skip
+_CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
+
+
+@dataclass
+class Topic:
+    """What a stretch of text is about: topic groups and content lemmas."""
+
+    groups: set[str]
+    lemmas: set[str]
+
+
+@dataclass
+class Statement:
+    """Where a bearing cue was found, and who is speaking (None: the reporter)."""
+
+    hit: CueHit
+    speaker: str | None
+    affiliation: frozenset[str]
+    sentence: int
+    about: tuple[int, int]  # character span of the cue's clause: the topic it speaks of
+    topic: Topic
+    quote_id: str | None = None
+
+
+def topic_of(doc: Doc, start: int, end: int, lexicon: Lexicon) -> Topic:
+    """Topic groups and content lemmas of characters ``[start, end)``."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    lemmas: set[str] = set()
+    if span is not None:
+        lemmas = {
+            t.lemma_.lower()
+            for t in span
+            if t.pos_ in _CONTENT_POS and not t.is_stop and t.lemma_.lower() not in GENERIC
+        }
+    return Topic(topic_groups(doc.text[start:end], lexicon), lemmas)
+
+
+def _score(
+    statement: Statement, topic: Topic, draft: Draft, draft_topic: Topic, analysis: Analysis
+) -> float:
+    shared_groups = len(topic.groups & draft_topic.groups)
+    shared_lemmas = len(topic.lemmas & draft_topic.lemmas)
+    if shared_groups == 0 and shared_lemmas < 2:
+        return 0.0
+    score = shared_groups + min(1.0, 0.5 * shared_lemmas)
+    actor = analysis.actor(draft.source_actor_id)
+    s, e = statement.about
+    if actor is not None and any(s <= ms and me <= e for ms, me in actor.mentions):
+        score += 1.0  # "… from the Russian side" names whose claim it is
+    return score
+
+
+def same_side(analysis: Analysis, ours: frozenset[str], theirs: frozenset[str]) -> bool:
+    """Same actor, an actor named in the other's source, or the same country (the Kremlin and
+    the Russian Foreign Ministry; a government and its ministries)."""
+    if ours & theirs:
+        return True
+    countries = {a.country for a in analysis.actors if a.id in ours and a.country}
+    return any(a.country in countries for a in analysis.actors if a.id in theirs)
+
+
+def ordinal_target(
+    hit_sentence: int, position: int, drafts: list[Draft], before: int
+) -> Draft | None:
+    """The ``position``-th (1-based, -1 = last) coordinated attribution before sentence
+    ``before``: the nearest earlier sentence with attribution claims, same source as its last."""
+    earlier = [d for d in drafts if d.quote is not None and d.sentence < before]
+    if not earlier:
+        return None
+    sentence = max(d.sentence for d in earlier)
+    group = [d for d in earlier if d.sentence == sentence]
+    source = group[-1].source_actor_id
+    group = [d for d in group if d.source_actor_id == source]
+    seen: list[str] = []
+    firsts: list[Draft] = []
+    for draft in sorted(group, key=lambda d: d.start):
+        assert draft.quote is not None
+        if draft.quote.id not in seen:  # one statement per attribution, even if split in spans
+            seen.append(draft.quote.id)
+            firsts.append(draft)
+    index = position - 1 if position > 0 else len(firsts) + position
+    return firsts[index] if 0 <= index < len(firsts) else None
+
+
+def topic_target(
+    statement: Statement,
+    drafts: list[Draft],
+    topics: list[Topic],
+    analysis: Analysis,
+    own: bool,
+) -> Draft | None:
+    """The best topical claim of another side (``own``: of the statement's own side)."""
+    topic = statement.topic
+    best: tuple[float, int] | None = None
+    chosen: Draft | None = None
+    for i, draft in enumerate(drafts):
+        if draft.quote is not None and draft.quote.id == statement.quote_id:
+            continue
+        if statement.about[0] <= draft.start < statement.about[1]:
+            continue  # the statement's own clause
+        speaker = frozenset({statement.speaker}) if statement.speaker else frozenset()
+        ours = draft.source_actor_id is not None and same_side(
+            analysis, statement.affiliation | speaker, draft.affiliation
+        )
+        if ours != own:
+            continue
+        score = _score(statement, topic, draft, topics[i], analysis)
+        if score <= 0:
+            continue
+        key = (score, -draft.start)
+        if best is None or key > best:
+            best, chosen = key, draft
+    return chosen
