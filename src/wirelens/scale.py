@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -203,7 +204,7 @@ def run_partitions(
     Give ``workers`` (a local cluster), ``scheduler`` (``tcp://host:port``) or a ready ``client``.
     At most two partitions per worker are in flight, so the driver's memory does not grow with the
     corpus. ``on_done`` is called in the driver with each finished (or skipped) manifest, in
-    completion order.
+    input order.
     """
     from distributed import as_completed
 
@@ -212,6 +213,17 @@ def run_partitions(
     report = ScaleReport()
     own_client, cluster = (client, None) if client is not None else _client(workers, scheduler)
     inputs: dict[str, list[str]] = {}
+    # Results are handed to on_done in submission order (not completion order), so a store
+    # filled from them gets the same rows, story ids included, as a single-process run.
+    order: deque[str] = deque()
+    finished: dict[str, Manifest | None] = {}  # pid -> manifest, or None when it failed
+
+    def deliver() -> None:
+        while order and order[0] in finished:
+            manifest = finished.pop(order.popleft())
+            if manifest is not None and on_done:
+                on_done(manifest)
+
     try:
         n_workers = max(1, len(own_client.scheduler_info().get("workers", {})))
         pending = as_completed()
@@ -220,12 +232,13 @@ def run_partitions(
         def submit_next() -> bool:
             for chunk in stream:
                 pid = partition_id(chunk)
+                order.append(pid)
                 manifest_file = _manifest_path(root, pid)
                 if manifest_file.exists():  # finished by an earlier run
                     manifest = json.loads(manifest_file.read_text())
                     report.skipped.append(manifest)
-                    if on_done:
-                        on_done(manifest)
+                    finished[pid] = manifest
+                    deliver()
                     continue
                 inputs[pid] = [_source(a) for a in chunk]
                 future = own_client.submit(
@@ -256,14 +269,16 @@ def run_partitions(
                 report.failed.append(
                     {"partition": pid, "inputs": inputs.pop(pid, []), "reason": reason}
                 )
+                finished[pid] = None
             else:
                 inputs.pop(pid, None)
                 report.done.append(manifest)
-                if on_done:
-                    on_done(manifest)
+                finished[pid] = manifest
             finally:
                 future.release()
+            deliver()
             submit_next()
+        deliver()
     finally:
         if client is None:
             own_client.close()
