@@ -142,14 +142,17 @@ def classify_address(address: str) -> str | None:
     ``::ffff:a.b.c.d``, 6to4, Teredo, NAT64) gets the kind of the IPv4 address it reaches.
     Raises ValueError for a string that is not an IP address.
     """
-    ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone ("fe80::1%eth0")
+    return _kind(ipaddress.ip_address(address.split("%", 1)[0]))  # drop a zone ("%eth0")
+
+
+def _kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped is not None:
-            return classify_address(str(ip.ipv4_mapped))  # the very same IPv4 host
+            return _kind(ip.ipv4_mapped)  # the very same IPv4 host
         embedded = ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
         if embedded is None and ip in _NAT64:
             embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        if embedded is not None and (kind := classify_address(str(embedded))) is not None:
+        if embedded is not None and (kind := _kind(embedded)) is not None:
             return kind
     if ip.is_unspecified:
         return "unspecified"
