@@ -178,7 +178,8 @@ def ingest(
         )
         store.close()
     _summary(tally, db)
-    if tally.stored == 0 and tally.rejected:
+    # Failure only when no input is in the store at all (already present ones are fine).
+    if tally.stored == 0 and tally.present == 0 and tally.rejected:
         raise typer.Exit(1)
 
 
@@ -271,10 +272,13 @@ def _ingest_dask(
 def _summary(tally: Tally, db: Path) -> None:
     stderr.print(
         f"{db}: stored {tally.stored}, already present {tally.present}, "
-        f"replaced {tally.replaced}, rejected {len(tally.rejected)}"
+        f"replaced {tally.replaced}, rejected {len(tally.rejected)}",
+        soft_wrap=True,  # one line per fact, whatever the terminal width: logs stay greppable
     )
     for source, reason in tally.rejected[:50]:
-        stderr.print(f"  rejected {source}: {reason}", markup=False, highlight=False)
+        stderr.print(
+            f"  rejected {source}: {reason}", markup=False, highlight=False, soft_wrap=True
+        )
     if len(tally.rejected) > 50:
         stderr.print(f"  ... {len(tally.rejected) - 50} more in the ingest_errors table")
 
