@@ -7,9 +7,9 @@ function lives in ``wirelens.extract.claims.checkworthiness.is_held_out`` so the
 same one.
 
 Model: TF-IDF word 1-2-grams + TF-IDF char_wb 2-5-grams (sublinear tf, both L2-normalised),
-concatenated, logistic regression (C=4, class_weight="balanced", liblinear), scikit-learn 1.6.1. It is
-written as gzipped JSON (vocabularies, idf, coefficients), not a pickle, so loading runs no code and
-does not depend on the scikit-learn version that trained it.
+concatenated, logistic regression (C=4, class_weight="balanced", liblinear), scikit-learn
+1.6.1. It is written as gzipped JSON (vocabularies, idf, coefficients), not a pickle, so
+loading runs no code and does not depend on the scikit-learn version that trained it.
 
 Usage::
 

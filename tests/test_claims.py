@@ -1,0 +1,228 @@
+"""Claims: statuses, evidence linking, check-worthiness, and the reference-article pins."""
+
+from __future__ import annotations
+
+import pytest
+
+from wirelens.extract.claims import STATUS_ORDER, extract_claims
+from wirelens.extract.claims.checkworthiness import is_held_out, score_texts
+from wirelens.extract.claims.cues import find_cues
+from wirelens.extract.claims.lexicon import load_lexicon, topic_groups
+from wirelens.extract.registry import ordered
+from wirelens.model import Analysis, Article, Claim
+
+pytestmark = pytest.mark.slow
+
+
+def analyze(nlp, text: str, published: str = "2022-02-15") -> Analysis:  # type: ignore[no-untyped-def]
+    """Run the extractors before claims, then claims, over one parse."""
+    doc = nlp(text)
+    analysis = Analysis(article=Article(id="t", text=text, published=published))
+    for _, extractor in ordered():
+        extractor(doc, analysis)
+    extract_claims(doc, analysis)
+    return analysis
+
+
+def claim_with(analysis: Analysis, words: str) -> Claim:
+    found = [c for c in analysis.claims if words in c.text]
+    assert found, f"no claim containing {words!r}: {[c.text for c in analysis.claims]}"
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def reference(nlp, reference_text: str) -> Analysis:  # type: ignore[no-untyped-def]
+    return analyze(nlp, reference_text)
+
+
+# --- the reference article -------------------------------------------------------------------
+
+
+def test_pullback_disputed_by_nato_and_unconfirmed_by_france(reference: Analysis) -> None:
+    claim = claim_with(reference, "pull out some troops")
+    source = reference.actor(claim.source_actor_id)
+    assert source is not None and source.name == "Russia"
+    assert claim.status == "disputed"  # disputed outranks unconfirmed; both stay as evidence
+    by_relation = {(e.relation, e.by_actor_id) for e in claim.evidence}
+    disputes = [e for e in claim.evidence if e.relation == "disputes"]
+    assert any("not seen any sign of de-escalation on the ground" in e.text for e in disputes)
+    assert any("has yet to see evidence of a de-escalation" in e.text for e in disputes)
+    qualifies = [e for e in claim.evidence if e.relation == "qualifies"]
+    assert any("had yet to confirm the return of some Russian troops" in e.text for e in qualifies)
+    names = {a.name for _, by in by_relation if (a := reference.actor(by)) is not None}
+    assert "France" in names and "NATO" in names
+    assert len(claim.evidence) == 3
+
+
+def test_white_house_second_claim_unsupported(reference: Analysis) -> None:
+    claim = claim_with(reference, "an invasion could occur in the near future")
+    assert claim.status == "unsupported"
+    unsupported = [e for e in claim.evidence if e.relation == "unsupported"]
+    assert [e.text for e in unsupported] == ["No evidence was provided for the second claim"]
+    assert unsupported[0].by_actor_id is None  # the reporter says it
+    first = claim_with(reference, "to leave Ukraine")  # the first of the two statements
+    assert first.status == "asserted" and not first.evidence
+
+
+def test_zelensky_retracted_by_his_office(reference: Analysis) -> None:
+    claim = claim_with(reference, "Russia would invade on Feb. 16")
+    assert claim.status == "retracted"
+    (evidence,) = [e for e in claim.evidence if e.relation == "retracts"]
+    assert "his office later said that he made the remarks sarcastically" in evidence.text
+    assert evidence.by_actor_id == claim.source_actor_id
+    assert claim.date == "2022-02-16"
+
+
+def test_video_alleged(reference: Analysis) -> None:
+    claim = claim_with(reference, "Russian tanks moving back")
+    assert claim.status == "alleged"
+    assert [e.text for e in claim.evidence] == ["allegedly showed"]
+
+
+def test_reporter_voice_claims_are_selective(reference: Analysis) -> None:
+    article_claims = [c for c in reference.claims if c.quote_id is None]
+    assert any("130,000 Russian troops" in c.text for c in article_claims)
+    assert all(c.source_actor_id is None for c in article_claims)
+    assert not any("No evidence was provided" in c.text for c in reference.claims)
+    assert len(article_claims) <= 4
+
+
+def test_no_strong_status_without_evidence(reference: Analysis) -> None:
+    text = reference.article.text
+    for claim in reference.claims:
+        assert text[claim.span[0] : claim.span[1]] == claim.text
+        assert 0.0 <= claim.checkworthiness <= 1.0
+        for evidence in claim.evidence:
+            assert text[evidence.start : evidence.end] == evidence.text
+        if claim.status in ("disputed", "unsupported", "retracted", "denied"):
+            wanted = {"disputed": "disputes", "denied": "disputes", "unsupported": "unsupported"}
+            relation = wanted.get(claim.status, "retracts")
+            assert any(e.relation == relation for e in claim.evidence), claim
+
+
+# --- small sentences, one per status ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "status"),
+    [
+        ("The ministry said that the bridge may collapse within days.", "bridge", "hedged"),
+        ("Officials said rebels reportedly seized the airport overnight.", "seized", "alleged"),
+        ("The army said it had captured the town of Kherson.", "captured the town", "asserted"),
+    ],
+)
+def test_status_in_own_words(nlp, text: str, words: str, status: str) -> None:  # type: ignore[no-untyped-def]
+    assert claim_with(analyze(nlp, text), words).status == status
+
+
+def test_unconfirmed_by_another_source(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Russia said it had withdrawn its troops from the border. "
+        "Germany said it could not confirm the withdrawal of the troops."
+    )
+    claim = claim_with(analyze(nlp, text), "withdrawn its troops")
+    assert claim.status == "unconfirmed"
+    assert any("could not confirm" in e.text for e in claim.evidence)
+
+
+def test_disputed_across_paragraphs(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Moscow announced that it will pull back its tanks from the frontier.\n\n"
+        "Oil prices fell sharply on Wednesday.\n\n"
+        "Britain said it has seen no sign of a pullback."
+    )
+    claim = claim_with(analyze(nlp, text), "pull back its tanks")
+    assert claim.status == "disputed"
+    assert claim.evidence[0].relation == "disputes"
+
+
+@pytest.mark.parametrize(
+    ("ordinal", "target", "other"),
+    [
+        ("latter", "the dam could fail", "to stay indoors"),
+        ("first", "to stay indoors", "the dam could fail"),
+    ],
+)
+def test_unsupported_resolves_ordinal(nlp, ordinal: str, target: str, other: str) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Officials told residents to stay indoors and claimed that the dam could fail. "
+        f"No evidence was provided for the {ordinal} claim."
+    )
+    analysis = analyze(nlp, text)
+    assert claim_with(analysis, target).status == "unsupported"
+    assert claim_with(analysis, other).status in ("asserted", "hedged")
+
+
+def test_retracted_by_own_office(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Senator John Smith said the army would attack on Monday. "
+        "His office later said that he made the comment as a joke."
+    )
+    analysis = analyze(nlp, text)
+    claim = claim_with(analysis, "the army would attack")
+    if claim.status != "retracted":  # the quotes stage may not resolve "His office"
+        pytest.xfail(f"office not resolved: {[q.source for q in analysis.quotes]}")
+    assert any(e.relation == "retracts" for e in claim.evidence)
+
+
+def test_denied(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The Defence Ministry denied that its jets had bombed the hospital."
+    analysis = analyze(nlp, text)
+    claims = [c for c in analysis.claims if "bombed the hospital" in c.text]
+    if not claims:
+        pytest.xfail("the quotes stage does not treat 'denied' as a cue here")
+    assert claims[0].status == "denied" and claims[0].source_actor_id is None
+    assert claims[0].evidence[0].relation == "disputes"
+
+
+def test_no_evidence_rule_without_cues(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The president said the economy grew by 3 percent last year. "
+        "Unemployment fell to 4 percent in March, the lowest level since 2019."
+    )
+    analysis = analyze(nlp, text)
+    assert analysis.claims
+    assert all(c.status == "asserted" and not c.evidence for c in analysis.claims)
+
+
+# --- parts -------------------------------------------------------------------------------------
+
+
+def test_cues_structural(nlp) -> None:  # type: ignore[no-untyped-def]
+    kinds = {
+        "We have not seen any sign of a pullback.": "dispute",
+        "No evidence was provided for the claim.": "unsupported",
+        "Paris had yet to confirm the report.": "unconfirmed",
+        "He made the remarks sarcastically.": "retraction",
+    }
+    for text, kind in kinds.items():
+        doc = nlp(text)
+        assert kind in {h.kind for h in find_cues(doc, 0, len(text))}, text
+    doc = nlp("We have seen signs of a pullback.")
+    assert not find_cues(doc, 0, len(doc.text))
+
+
+def test_lexicon_and_topics() -> None:
+    lexicon = load_lexicon()
+    assert ("allegedly",) in lexicon.phrases["alleged"]
+    assert lexicon.ordinals["second"] == 2
+    assert "withdrawal" in topic_groups("the return of some troops to their bases")
+    assert "withdrawal" in topic_groups("any sign of de-escalation")
+    assert "withdrawal" not in topic_groups("troops massed near the border")
+
+
+def test_checkworthiness_model() -> None:
+    high, low = score_texts(
+        ["Unemployment rose to 8.5 percent, the highest rate since 1983.", "Thank you very much."]
+    )
+    assert 0.0 <= low < 0.5 <= high <= 1.0
+    assert score_texts([]) == []
+    held = [i for i in range(1000) if is_held_out(i)]
+    assert 150 < len(held) < 250  # about a fifth, and deterministic
+    assert held == [i for i in range(1000) if is_held_out(i)]
+
+
+def test_status_order_is_total() -> None:
+    assert STATUS_ORDER[0] == "retracted" and STATUS_ORDER[-1] == "asserted"
+    assert STATUS_ORDER.index("disputed") < STATUS_ORDER.index("unconfirmed")
+    assert set(STATUS_ORDER) == set(Claim.model_fields["status"].annotation.__args__)  # type: ignore[union-attr]
