@@ -152,6 +152,8 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, gzip.compress(ARTICLE_HTML), Content_Encoding="gzip")
         elif path == "/slow":
             self.stream(b"x", 0.05)
+        elif path == "/stall":
+            self.stream(b"", 10.0)  # headers, then silence
         elif path == "/slow-headers":
             try:
                 for byte in b"HTTP/1.0 200 OK\r\nX-Slow: " + b"y" * 1000:
@@ -437,7 +439,7 @@ def test_gzip_is_decoded_and_a_gzip_bomb_is_capped(base: str) -> None:
         fetch(f"{base}/gzip-bomb", allow_private=True, max_bytes=1_000_000)
 
 
-@pytest.mark.parametrize("path", ["/slow", "/slow-headers"])
+@pytest.mark.parametrize("path", ["/slow", "/stall", "/slow-headers"])
 def test_slow_server_hits_the_total_time_limit(base: str, path: str) -> None:
     started = time.monotonic()
     with pytest.raises(FetchError, match=r"^timed out after 1 s$"):

@@ -298,15 +298,21 @@ def _checked_addresses(target: _Target, deadline: _Deadline, allow_private: bool
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """HTTP to a fixed IP address; ``host`` is used for the Host header only."""
+    """HTTP to a fixed IP address; ``host`` is used for the Host header only.
+
+    ``pinned_sock`` keeps the socket after http.client hands it to the response (it sets
+    ``sock`` to None then), so the body reads can still be timed and interrupted.
+    """
 
     def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
         super().__init__(host, port, timeout=timeout)
         self.pinned_address = address
+        self.pinned_sock: socket.socket | None = None
 
     def connect(self) -> None:
         self.sock = socket.create_connection((self.pinned_address, self.port), self.timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.pinned_sock = self.sock
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
@@ -317,6 +323,7 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     ) -> None:
         super().__init__(host, port, timeout=timeout, context=context)
         self.pinned_address = address
+        self.pinned_sock: socket.socket | None = None
         self.tls_context = context
 
     def connect(self) -> None:
@@ -327,6 +334,10 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         except BaseException:
             raw.close()
             raise
+        self.pinned_sock = self.sock
+
+
+_Pinned = _PinnedHTTPConnection | _PinnedHTTPSConnection
 
 
 def _tls_context() -> ssl.SSLContext:
@@ -337,7 +348,7 @@ def _tls_context() -> ssl.SSLContext:
 class _Watchdog:
     """Shuts a connection's socket when the deadline passes, unblocking any pending read."""
 
-    def __init__(self, connection: http.client.HTTPConnection, deadline: _Deadline) -> None:
+    def __init__(self, connection: _Pinned, deadline: _Deadline) -> None:
         self.fired = False
         self._connection = connection
         self._timer = threading.Timer(max(0.0, deadline.end - time.monotonic()), self._fire)
@@ -346,10 +357,17 @@ class _Watchdog:
 
     def _fire(self) -> None:
         self.fired = True
-        sock = self._connection.sock
-        if sock is not None:
-            with contextlib.suppress(OSError):  # already closed: nothing left to unblock
-                sock.shutdown(socket.SHUT_RDWR)
+        sock = self._connection.pinned_sock
+        if sock is None:
+            return  # still connecting: the connect timeout (the remaining time) ends it
+        # Shut the connection down through a duplicate descriptor: the reading thread's socket
+        # object (an SSLSocket for https) is left untouched and its recv returns at once.
+        with contextlib.suppress(OSError, ValueError):  # already closed: nothing to unblock
+            duplicate = socket.fromfd(sock.fileno(), sock.family, sock.type)
+            try:
+                duplicate.shutdown(socket.SHUT_RDWR)
+            finally:
+                duplicate.close()
 
     def cancel(self) -> None:
         self._timer.cancel()
@@ -379,7 +397,7 @@ def _too_large(max_bytes: int) -> FetchError:
 
 
 def _read_body(
-    connection: http.client.HTTPConnection,
+    connection: _Pinned,
     response: http.client.HTTPResponse,
     deadline: _Deadline,
     watchdog: _Watchdog,
@@ -393,8 +411,9 @@ def _read_body(
     chunks: list[bytes] = []
     size = 0
     while True:
-        if connection.sock is not None:
-            connection.sock.settimeout(deadline.remaining())
+        remaining = deadline.remaining()
+        if connection.pinned_sock is not None:
+            connection.pinned_sock.settimeout(remaining)
         # read1 returns after one socket read, so the deadline is checked between reads even
         # when a server dribbles one byte at a time.
         chunk = response.read1(_CHUNK)
@@ -454,8 +473,9 @@ def fetch(
         addresses = _checked_addresses(target, deadline, allow_private)
         location = ""
         for index, address in enumerate(addresses):
-            connection: http.client.HTTPConnection | None = None
+            connection: _Pinned | None = None
             watchdog: _Watchdog | None = None
+            response: http.client.HTTPResponse | None = None
             try:
                 # The watchdog is armed before connecting: nothing below may outlive the deadline.
                 connection = (
@@ -491,10 +511,12 @@ def fetch(
                 )
             except FetchError:
                 raise
-            except (OSError, http.client.HTTPException, ValueError) as error:
+            except Exception as error:
                 if (watchdog is not None and watchdog.fired) or isinstance(error, TimeoutError):
                     raise deadline.error() from None
-                connect_failed = connection is None or connection.sock is None
+                if not isinstance(error, OSError | http.client.HTTPException | ValueError):
+                    raise
+                connect_failed = connection is None or connection.pinned_sock is None
                 if connect_failed and index + 1 < len(addresses):
                     continue  # the host has another (checked) address: try it
                 raise FetchError(_describe(error, target)) from None
@@ -503,6 +525,8 @@ def fetch(
                     watchdog.cancel()
                 if connection is not None:
                     connection.close()
+                if response is not None:
+                    response.close()  # the response owns the socket once headers are read
         if len(redirects) >= MAX_REDIRECTS:
             raise FetchError(f"too many redirects (more than {MAX_REDIRECTS})")
         current = urljoin(current, location)
