@@ -51,6 +51,7 @@ __all__ = [
     "address_problem",
     "classify_address",
     "fetch",
+    "fetch_page",
     "read_url",
 ]
 
