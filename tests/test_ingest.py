@@ -259,10 +259,12 @@ def test_six_megabyte_file_is_rejected_with_its_size(tmp_path: Path) -> None:
     assert re.search(r"too large: 6,\d{3},\d{3} bytes \(limit 5,000,000 bytes\)", reason)
 
 
-def test_missing_path_and_url_are_rejected(tmp_path: Path) -> None:
+def test_missing_path_and_private_url_are_rejected(tmp_path: Path) -> None:
     missing = str(tmp_path / "nope.txt")
     assert rejected(only([missing])) == Rejected(missing, "no such file")
-    assert "not fetched" in rejected(only(["https://example.org/story"])).reason
+    # A loopback URL is refused before any connection (no DNS needed for a literal address).
+    reason = rejected(only(["http://127.0.0.1/story"])).reason
+    assert reason == "refused: 127.0.0.1 is a loopback address"
 
 
 def test_html_page_text_and_metadata(tmp_path: Path) -> None:
