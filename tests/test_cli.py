@@ -114,3 +114,33 @@ def test_schema_command_prints_the_json_schema() -> None:
     schema = json.loads(result.stdout)
     assert set(schema["properties"]) == CONTRACT_KEYS
     jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_url_is_refused_on_loopback_unless_allowed(tmp_path: Path) -> None:
+    import functools
+    import http.server
+    import threading
+
+    page = (
+        "<html><head><title>Talks go on</title></head><body><article><p>"
+        + GOOD
+        + "</p></article></body></html>"
+    )
+    (tmp_path / "story.html").write_text(page, encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/story.html"
+        refused = analyze(url, "--json")
+        assert refused.exit_code == 1
+        assert "loopback" in refused.stderr
+        allowed = analyze(url, "--json", "--allow-private", "--published", "2022-02-15")
+        assert allowed.exit_code == 0, allowed.output
+        record = json.loads(allowed.stdout)
+        assert record["article"]["url"] == url
+        assert record["article"]["title"] == "Talks go on"
+        assert "Stoltenberg" in record["article"]["text"]
+    finally:
+        server.shutdown()

@@ -69,9 +69,21 @@ def analyze(
         bool, typer.Option("--json", help="One JSON document per article (JSON Lines for several).")
     ] = False,
     batch_size: Annotated[int, typer.Option(help="Articles per spaCy batch.", min=1)] = 16,
+    follow_links: Annotated[
+        bool, typer.Option(help="For feeds: fetch each item's page instead of its summary.")
+    ] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds allowed per URL fetch.", min=0.1)] = 10.0,
+    allow_private: Annotated[
+        bool,
+        typer.Option(help="Allow URLs on private, loopback and link-local addresses (unsafe)."),
+    ] = False,
 ) -> None:
-    """Analyse articles and print a report (or the JSON record contract with --json)."""
-    from .ingest import Rejected, count_sources, read_sources
+    """Analyse articles and print a report (or the JSON record contract with --json).
+
+    PATHS may also be http(s) URLs of pages or RSS/Atom feeds, fetched safely (public addresses
+    only, size and time capped).
+    """
+    from .ingest import FetchOptions, Rejected, count_sources, read_sources
     from .ingest.article import InputError, make_article
     from .pipeline import default_pipeline
     from .report import print_report
@@ -87,7 +99,10 @@ def analyze(
     total = count_sources(paths)
 
     def articles() -> Iterator[Article]:
-        for item in read_sources(paths, published=published, outlet=outlet):
+        fetching = FetchOptions(
+            timeout=timeout, allow_private=allow_private, follow_links=follow_links
+        )
+        for item in read_sources(paths, published=published, outlet=outlet, fetching=fetching):
             if isinstance(item, Rejected):
                 rejected.append(item)
                 progress.advance(task)
