@@ -135,6 +135,10 @@ def article_candidates(
     """
     text = doc.text
     spans: list[tuple[int, int]] = []
+    numeric: dict[int, list[Span]] = {}  # sentence start -> numeric entities (one pass over ents)
+    for ent in doc.ents:
+        if ent.label_ in NUMERIC_LABELS:
+            numeric.setdefault(ent.sent.start, []).append(ent)
     for sent in doc.sents:
         if _covered(sent.start_char, sent.end_char, bearing):
             continue
@@ -142,7 +146,7 @@ def article_candidates(
             if _is_statement(sent):
                 spans.append(trim(text, sent.start_char, sent.end_char))
             continue
-        for ent in sent.ents:
+        for ent in numeric.get(sent.start, []):
             if ent.label_ not in NUMERIC_LABELS or _covered(
                 ent.start_char, ent.end_char, attributed
             ):

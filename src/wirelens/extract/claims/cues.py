@@ -152,10 +152,10 @@ def _anchor(token: Token) -> int:
 def find_cues(doc: Doc, start: int, end: int, lexicon: Lexicon | None = None) -> list[CueHit]:
     """Every status cue among the tokens whose start offset lies in ``[start, end)``."""
     lexicon = lexicon or load_lexicon()
-    first = next((t.i for t in doc if t.idx >= start), len(doc))
-    last = first
-    while last < len(doc) and doc[last].idx < end:
-        last += 1
+    span = doc.char_span(start, end, alignment_mode="expand") if end > start else None
+    if span is None:
+        return []
+    first, last = span.start, span.end
     hits = _phrase_hits(doc, first, last, lexicon)
     taken = {i for h in hits for i in range(h.start, h.end)}
     evidence = lexicon.words.get("evidence_noun", set())

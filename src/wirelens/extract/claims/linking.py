@@ -65,7 +65,7 @@ def topic_of(doc: Doc, start: int, end: int, lexicon: Lexicon) -> Topic:
             for t in span
             if t.pos_ in _CONTENT_POS and not t.is_stop and t.lemma_.lower() not in GENERIC
         }
-    return Topic(topic_groups(doc.text[start:end], lexicon), lemmas)
+    return Topic(topic_groups(span.text if span is not None else "", lexicon), lemmas)
 
 
 def _score(
