@@ -185,6 +185,25 @@ def eval_attribution(
     typer.echo(polnear.format_report(scores))
 
 
+@eval_app.command("claims")
+def eval_claims(
+    data: Annotated[
+        Path | None, typer.Argument(help="The shared data directory (default ../shared/data).")
+    ] = None,
+) -> None:
+    """Claims: check-worthiness on a held-out ClaimBuster split; status accuracy on UDS-IH2 dev."""
+    from .evaluate import claims
+
+    root = _corpus_dir(data, "")
+    scores = {
+        "checkworthiness": claims.score_checkworthiness(
+            _corpus_dir(root / "check-worthiness/claimbuster", "")
+        ),
+        "factuality": claims.score_factuality(_corpus_dir(root / "factuality/uds-ih2", "")),
+    }
+    typer.echo(claims.format_report(scores))
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of `wirelens analyze --json` output."""

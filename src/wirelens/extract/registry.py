@@ -14,6 +14,7 @@ Extractor = Callable[[Doc, Analysis], None]
 def ordered() -> list[tuple[str, Extractor]]:
     """(name, extractor) pairs: each reads the records of the ones before it."""
     from .actors import extract_actors
+    from .claims import extract_claims
     from .places import extract_places
     from .quotes import extract_quotes
     from .times import extract_times
@@ -23,4 +24,5 @@ def ordered() -> list[tuple[str, Extractor]]:
         ("times", extract_times),
         ("places", extract_places),
         ("quotes", extract_quotes),
+        ("claims", extract_claims),
     ]
