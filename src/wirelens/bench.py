@@ -392,8 +392,9 @@ def partitions(articles: Sequence[Article], parts: int) -> list[list[Article]]:
     out: list[list[Article]] = [[] for _ in range(parts)]
     seen = 0
     for article in articles:
-        index = min(int(seen * parts / max(total, 1)), parts - 1)
-        out[index].append(article)
+        # By the article's midpoint, so a long article does not drag its neighbours along.
+        middle = seen + len(article.text) / 2
+        out[min(int(middle * parts / max(total, 1)), parts - 1)].append(article)
         seen += len(article.text)
     return [p for p in out if p]
 

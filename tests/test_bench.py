@@ -1,0 +1,163 @@
+"""The benchmark: result shape and sanity on tiny texts, kernel detection, the CLI.
+
+Only ratios and shapes are asserted: absolute times depend on a shared, noisy machine.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from wirelens.bench import (
+    long_text,
+    parse_kernel_debug,
+    partitions,
+    run_bench,
+)
+from wirelens.model import Article
+
+TINY = [
+    "NATO Secretary-General Jens Stoltenberg said on Tuesday that Russia had massed troops.",
+    "The Kremlin denied the report. “We have no plans to invade,” a spokesman told reporters.",
+    "France said it had yet to confirm the return of some Russian troops to their bases.",
+]
+
+# What blis 0.7.11 printed on an AMD EPYC host, on this Intel host, and what a fall back to the
+# portable kernels looks like (blis 1.x on CPUs it does not recognise).
+ZEN2 = "libblis: selecting sub-configuration 'zen2'.\n"
+HASWELL = (
+    "libblis: Number of FMA units unknown; using 'haswell' (not 'skx') config.\n"
+    "libblis: selecting sub-configuration 'haswell'.\n"
+)
+GENERIC = "some other output\nlibblis: selecting sub-configuration 'generic'.\ndone\n"
+
+
+def _articles(texts: list[str]) -> list[Article]:
+    return [Article(id=f"t{i}", text=text) for i, text in enumerate(texts)]
+
+
+# --- kernel detection ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("output", "kernel", "generic"),
+    [(ZEN2, "zen2", False), (HASWELL, "haswell", False), (GENERIC, "generic", True)],
+)
+def test_kernel_parser_reads_the_selected_subconfiguration(
+    output: str, kernel: str, generic: bool
+) -> None:
+    found = parse_kernel_debug(output)
+    assert found["kernel"] == kernel
+    assert found["generic"] is generic
+    assert all(line.startswith("libblis:") for line in found["lines"])
+    assert "done" not in " ".join(found["lines"])
+
+
+def test_kernel_parser_notes_a_step_down_and_says_unknown_without_output() -> None:
+    assert parse_kernel_debug(HASWELL)["fallback_from"] == "skx"
+    assert parse_kernel_debug(ZEN2)["fallback_from"] is None
+    silent = parse_kernel_debug("Traceback ...\nImportError: no blis\n")
+    assert silent["kernel"] is None and silent["generic"] is None and silent["lines"] == []
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def test_partitions_keep_every_article_once_in_order() -> None:
+    articles = _articles([f"text {'x' * (i * 37 % 11 + 1)}" for i in range(17)])
+    parts = partitions(articles, 4)
+    assert 1 <= len(parts) <= 4 and all(parts)
+    assert [a.id for part in parts for a in part] == [a.id for a in articles]
+    assert partitions(articles[:2], 8) == [[articles[0]], [articles[1]]]
+
+
+def test_long_text_has_the_requested_size_from_the_articles() -> None:
+    text = long_text(_articles(TINY), chars=5_000)
+    assert len(text) == 5_000
+    assert text.startswith(TINY[0]) and TINY[2] in text
+    with pytest.raises(ValueError):
+        long_text([], chars=10)
+
+
+# --- the benchmark itself ------------------------------------------------------------------------
+
+
+def _check_single(single: dict) -> None:  # type: ignore[type-arg]
+    assert single["articles"] == 3 and single["tokens"] > 3 * 10
+    assert single["chars"] == sum(len(t) for t in TINY)
+    for run in ("parse", "analyze"):
+        assert single[run]["docs_per_s"] > 0 and single[run]["tokens_per_s"] > 0
+    # Full analysis does all the parse does and more: it cannot be much faster than it.
+    assert 0 < single["ratio"] < 3
+    assert len(single["ratio_rounds"]) == single["repeat"]
+    shares = single["stage_shares"]
+    assert {"parse", "actors", "times", "places", "quotes"} <= set(shares)
+    assert sum(shares.values()) == pytest.approx(1.0, abs=0.01)
+    assert all(0 <= share <= 1 for share in shares.values())
+    assert set(single["extractor_over_parse"]) == set(shares) - {"parse"}
+
+
+@pytest.mark.slow
+def test_bench_on_tiny_texts_is_well_formed(nlp) -> None:  # type: ignore[no-untyped-def]
+    result = run_bench(
+        _articles(TINY), repeat=2, batch_size=2, workers=(), long_article=False, kernel=False
+    )
+    _check_single(result["single"])
+    assert result["stack"]["spacy"] and result["stack"]["blis"]
+    assert result["memory"]["peak_rss_mb"] > 50  # a loaded spaCy model is resident
+    assert "scaling" not in result and "kernel" not in result
+    json.dumps(result)  # JSON-ready as it is
+
+
+def test_bench_refuses_empty_input() -> None:
+    with pytest.raises(ValueError):
+        run_bench([], workers=(), long_article=False, kernel=False)
+    with pytest.raises(ValueError):
+        run_bench(_articles(TINY), repeat=0, workers=(), long_article=False, kernel=False)
+
+
+@pytest.mark.slow
+def test_cli_bench_json(tmp_path: Path, nlp) -> None:  # type: ignore[no-untyped-def]
+    from wirelens.cli import app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i, text in enumerate(TINY):
+        (corpus / f"{i}.txt").write_text(text, encoding="utf-8")
+    saved = tmp_path / "out" / "bench.json"
+    result = CliRunner().invoke(
+        app,
+        [
+            "bench",
+            str(corpus),
+            "--repeat",
+            "1",
+            "--workers",
+            "1",
+            "--no-long-article",
+            "--json",
+            "--output",
+            str(saved),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    _check_single(data["single"])
+    assert data["command"].startswith("wirelens bench ") and "--repeat 1" in data["command"]
+    # The kernel probe ran in a child process and found blis' choice (or said it could not).
+    assert "kernel" in data["kernel"] and "lines" in data["kernel"]
+    (run,) = data["scaling"]["runs"]
+    assert run["workers"] == 1 and run["processes_warmed"] == 1 and run["speedup"] == 1.0
+    assert run["docs_per_s"] > 0 and run["peak_rss_mb"] > 50
+    assert json.loads(saved.read_text(encoding="utf-8")) == data
+
+
+def test_cli_bench_rejects_an_empty_corpus(tmp_path: Path) -> None:
+    from wirelens.cli import app
+
+    (tmp_path / "empty.txt").write_text("   \n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["bench", str(tmp_path / "empty.txt"), "--json"])
+    assert result.exit_code == 2
