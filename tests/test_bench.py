@@ -137,6 +137,8 @@ def test_cli_bench_json(tmp_path: Path, nlp) -> None:  # type: ignore[no-untyped
             "1",
             "--workers",
             "1",
+            "--runner",
+            "processes",
             "--no-long-article",
             "--json",
             "--output",
@@ -147,11 +149,13 @@ def test_cli_bench_json(tmp_path: Path, nlp) -> None:  # type: ignore[no-untyped
     data = json.loads(result.stdout)
     _check_single(data["single"])
     assert data["command"].startswith("wirelens bench ") and "--repeat 1" in data["command"]
+    assert "--runner processes" in data["command"]
     # The kernel probe ran in a child process and found blis' choice (or said it could not).
     assert "kernel" in data["kernel"] and "lines" in data["kernel"]
     (run,) = data["scaling"]["runs"]
     assert run["workers"] == 1 and run["processes_warmed"] == 1 and run["speedup"] == 1.0
     assert run["docs_per_s"] > 0 and run["peak_rss_mb"] > 50
+    assert "ProcessPoolExecutor" in run["runner"]
     assert json.loads(saved.read_text(encoding="utf-8")) == data
 
 

@@ -434,17 +434,92 @@ def measure_workers(
     }
 
 
+def dask_available() -> bool:
+    """Whether the Dask runner (:mod:`wirelens.scale`) and ``distributed`` can be imported."""
+    try:
+        import distributed  # noqa: F401
+
+        from . import scale  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _warm_dask_worker() -> int:
+    """On a Dask worker: load the pipeline the runner will use, so the clock excludes it."""
+    from .pipeline import default_pipeline
+
+    list(default_pipeline().analyze_many([Article(id="warm", text="NATO said it was ready.")]))
+    return os.getpid()
+
+
+def measure_dask_workers(
+    articles: Sequence[Article], workers: int, partition_size: int
+) -> dict[str, Any]:
+    """Throughput of :func:`wirelens.scale.run_partitions` on a LocalCluster of ``workers``.
+
+    This is the production path: partitions, ``nlp.pipe`` per partition, flattening and
+    month-partitioned Parquet (into a temporary directory). Cluster start and model load are not
+    timed: every worker loads its pipeline before the clock starts.
+    """
+    import tempfile
+
+    from distributed import Client, LocalCluster
+
+    from .scale import run_partitions
+
+    chars = sum(len(a.text) for a in articles)
+    cluster = LocalCluster(
+        n_workers=workers, processes=True, threads_per_worker=1, dashboard_address=None
+    )
+    client = Client(cluster)
+    try:
+        client.wait_for_workers(workers)
+        pids = client.run(_warm_dask_worker)
+        with tempfile.TemporaryDirectory(prefix="wirelens-bench-") as out:
+            started = time.perf_counter()
+            report = run_partitions(articles, out, client=client, partition_size=partition_size)
+            wall = time.perf_counter() - started
+        peaks = client.run(peak_rss_mb)
+    finally:
+        client.close()
+        cluster.close()
+    return {
+        "workers": workers,
+        "processes_warmed": len(set(pids.values())),
+        "partitions": len(report.done),
+        "failed_partitions": len(report.failed),
+        "seconds": wall,
+        "docs_per_s": len(articles) / max(wall, 1e-9),
+        "chars_per_s": chars / max(wall, 1e-9),
+        "peak_rss_mb": max(peaks.values()),
+        "runner": "wirelens.scale.run_partitions (Dask LocalCluster, Parquet output)",
+    }
+
+
 def measure_scaling(
     articles: Sequence[Article],
     counts: Iterable[int] = (1, 2),
     batch_size: int = 16,
     progress: Progress | None = None,
+    runner: str = "auto",
 ) -> dict[str, Any]:
-    """Throughput for each worker count and the speed-up over the first one."""
+    """Throughput for each worker count and the speed-up over the first one.
+
+    ``runner``: "dask" (:mod:`wirelens.scale` on a LocalCluster), "processes" (a plain
+    ProcessPoolExecutor) or "auto" (Dask when it can be imported).
+    """
+    counts = list(counts)
+    use_dask = runner == "dask" or (runner == "auto" and dask_available())
+    # The same partitions for every worker count: about four per worker at the largest count.
+    size = max(1, -(-len(articles) // (4 * max(counts, default=1))))
     runs: list[dict[str, Any]] = []
     for count in counts:
         _log(progress, f"{count} worker process(es): full analysis of {len(articles)} articles")
-        runs.append(measure_workers(articles, count, batch_size=batch_size))
+        if use_dask:
+            runs.append(measure_dask_workers(articles, count, partition_size=size))
+        else:
+            runs.append(measure_workers(articles, count, batch_size=batch_size))
     base = runs[0]["docs_per_s"] if runs else 0.0
     for run in runs:
         run["speedup"] = run["docs_per_s"] / base if base else None
@@ -460,14 +535,16 @@ def run_bench(
     repeat: int = 3,
     batch_size: int = 16,
     workers: Sequence[int] = (1, 2),
+    runner: str = "auto",
     long_article: bool = True,
     kernel: bool = True,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Every measurement of the benchmark on ``articles``, as one JSON-ready dict.
 
-    ``workers=()`` skips the multi-process runs, ``long_article=False`` the 1 MB memory run and
-    ``kernel=False`` the BLIS_ARCH_DEBUG probe (each costs a child process and a model load).
+    ``workers=()`` skips the multi-process runs (``runner``: see :func:`measure_scaling`),
+    ``long_article=False`` the 1 MB memory run and ``kernel=False`` the BLIS_ARCH_DEBUG probe
+    (each costs a child process and a model load).
     """
     if not articles:
         raise ValueError("no articles to benchmark")
@@ -490,7 +567,7 @@ def run_bench(
     result["single"] = measure_single(articles, repeat, batch_size, progress)
     result["memory"] = {"peak_rss_mb": peak_rss_mb()}
     if workers:
-        result["scaling"] = measure_scaling(articles, workers, batch_size, progress)
+        result["scaling"] = measure_scaling(articles, workers, batch_size, progress, runner)
     if long_article:
         _log(progress, f"memory: one {LONG_ARTICLE_CHARS:,}-character article in a fresh worker")
         result["memory"]["long_article"] = measure_long_article(articles)

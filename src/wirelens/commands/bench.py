@@ -82,7 +82,8 @@ def render(result: dict[str, Any], console: Console) -> None:
 
     scaling = result.get("scaling")
     if scaling:
-        workers = Table(title="Worker processes (full analysis, model load excluded)")
+        runner_name = scaling["runs"][0]["runner"] if scaling["runs"] else ""
+        workers = Table(title=f"Workers: {runner_name}; model load excluded")
         for column in ("workers", "docs/s", "chars/s", "speed-up", "utilisation", "peak RSS MB"):
             workers.add_column(column, justify="right")
         for run in scaling["runs"]:
@@ -116,6 +117,7 @@ def _command_line(
     limit: int | None,
     repeat: int,
     workers: str,
+    runner: str,
     long_article: bool,
     kernel: bool,
     batch_size: int,
@@ -126,6 +128,8 @@ def _command_line(
         parts.append(f"--limit {limit}")
     parts.append(f"--repeat {repeat}")
     parts.append(f"--workers '{workers}'")
+    if runner != "auto":
+        parts.append(f"--runner {runner}")
     if not long_article:
         parts.append("--no-long-article")
     if not kernel:
@@ -154,6 +158,13 @@ def register(app: typer.Typer) -> None:
         workers: Annotated[
             str, typer.Option(help="Worker-process counts to measure, e.g. '1,2'; '' skips.")
         ] = "1,2",
+        runner: Annotated[
+            str,
+            typer.Option(
+                help="Worker runner: dask (wirelens.scale on a LocalCluster), processes "
+                "(ProcessPoolExecutor) or auto (dask when installed)."
+            ),
+        ] = "auto",
         long_article: Annotated[
             bool, typer.Option(help="Measure a fresh worker's memory on a 1 MB article.")
         ] = True,
@@ -174,6 +185,10 @@ def register(app: typer.Typer) -> None:
         stderr = Console(stderr=True)
         paths = corpus or [str(default_corpus())]
         counts = _parse_workers(workers)
+        if runner not in ("auto", "dask", "processes"):
+            raise typer.BadParameter(
+                "runner must be auto, dask or processes", param_hint="--runner"
+            )
         stderr.print(f"reading {', '.join(paths)}")
         articles = load_articles(paths, limit=limit)
         if not articles:
@@ -184,12 +199,13 @@ def register(app: typer.Typer) -> None:
             repeat=repeat,
             batch_size=batch_size,
             workers=counts,
+            runner=runner,
             long_article=long_article,
             kernel=kernel,
             progress=lambda message: stderr.print(f"[dim]{message}[/dim]"),
         )
         result["command"] = _command_line(
-            corpus, limit, repeat, workers, long_article, kernel, batch_size
+            corpus, limit, repeat, workers, runner, long_article, kernel, batch_size
         )
         result["corpus"] = paths
         text = to_json(result)
