@@ -6,6 +6,7 @@ DuckDB, pyarrow and Dask are imported inside the commands so ``wirelens --help``
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import sys
 from collections.abc import Iterator
@@ -224,7 +225,11 @@ def _ingest_local(
         tally.rejected.append(errors[-1])
         progress.advance(task)
 
-    for analysis in default_pipeline().analyze_many(articles, on_error=failed):
+    first = next(articles, None)
+    if first is None:  # nothing new (e.g. a finished run repeated): do not load spaCy at all
+        return
+    stream = itertools.chain([first], articles)
+    for analysis in default_pipeline().analyze_many(stream, on_error=failed):
         batch.append(flatten(analysis))
         if len(batch) >= batch_size:
             commit(batch, errors)
