@@ -36,7 +36,9 @@ def main() -> None:
     )
     args.out.mkdir(parents=True, exist_ok=True)
     save(model, args.out / MODEL_FILE)
-    print(f"{len(examples)} examples, {len(model.vocab)} sparse features -> {args.out / MODEL_FILE}")
+    print(
+        f"{len(examples)} examples, {len(model.vocab)} sparse features -> {args.out / MODEL_FILE}"
+    )
 
 
 if __name__ == "__main__":

@@ -55,7 +55,9 @@ def score_plv(
             [feats[i] for i in train_idx] + extra_feats,
             [labels[i] for i in train_idx] + [e.label for e in extra_examples],
         )
-        for i, (label, _) in zip(test_idx, model.predict([feats[i] for i in test_idx])):
+        for i, (label, _) in zip(
+            test_idx, model.predict([feats[i] for i in test_idx]), strict=False
+        ):
             predicted[i] = label
     return _scores(examples, predicted, folds, len(extra_examples))
 
@@ -69,7 +71,7 @@ def _scores(
     classes = sorted(set(gold) | set(predicted))
     per_class: dict[str, dict[str, float]] = {}
     for c in classes:
-        tp = sum(g == c and p == c for g, p in zip(gold, predicted))
+        tp = sum(g == c and p == c for g, p in zip(gold, predicted, strict=False))
         n_pred = sum(p == c for p in predicted)
         n_gold = sum(g == c for g in gold)
         prec = tp / n_pred if n_pred else 0.0
@@ -77,16 +79,20 @@ def _scores(
         f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
         per_class[c] = {"precision": prec, "recall": rec, "f1": f1, "support": n_gold}
     gold_classes = [c for c in classes if per_class[c]["support"]]
-    quad_pairs = [(e.quad, quads[p].quad) for e, p in zip(examples, predicted) if e.quad]
+    quad_pairs = [
+        (e.quad, quads[p].quad) for e, p in zip(examples, predicted, strict=False) if e.quad
+    ]
     return {
         "n": n,
         "folds": folds,
         "extra_training_records": n_extra,
-        "accuracy": sum(g == p for g, p in zip(gold, predicted)) / n if n else 0.0,
+        "accuracy": sum(g == p for g, p in zip(gold, predicted, strict=False)) / n if n else 0.0,
         "macro_f1": sum(per_class[c]["f1"] for c in gold_classes) / len(gold_classes)
         if gold_classes
         else 0.0,
-        "quad_accuracy": sum(g == p for g, p in quad_pairs) / len(quad_pairs) if quad_pairs else 0.0,
+        "quad_accuracy": sum(g == p for g, p in quad_pairs) / len(quad_pairs)
+        if quad_pairs
+        else 0.0,
         "per_class": per_class,
     }
 

@@ -55,7 +55,10 @@ class EventModel:
     def predict(self, feats: Sequence[Features]) -> list[tuple[str, float]]:
         """(label, probability) of the best class for each example."""
         probs = self.scores(feats)
-        return [(self.classes[int(i)], float(p[i])) for p, i in zip(probs, probs.argmax(axis=1))]
+        return [
+            (self.classes[int(i)], float(p[i]))
+            for p, i in zip(probs, probs.argmax(axis=1), strict=False)
+        ]
 
     def to_json(self) -> str:
         return json.dumps(
@@ -87,7 +90,7 @@ def featurize(nlp: Language, examples: Sequence[PairExample]) -> list[Features]:
     """Parse each example's sentence once and compute its pair features."""
     out: list[Features] = []
     docs: Iterable[Doc] = nlp.pipe((e.text for e in examples), batch_size=64)
-    for doc, ex in zip(docs, examples):
+    for doc, ex in zip(docs, examples, strict=False):
         source = token_span(doc, *ex.source)
         target = token_span(doc, *ex.target) if ex.target else None
         if target is not None and (target.start < source.end and source.start < target.end):
@@ -107,7 +110,9 @@ def train(
     dense_width = max((d.size for _, d in feats), default=0)
     # scale the tensor features so their spread matches the 0/1 sparse features
     dense = np.stack([d for _, d in feats]) if dense_width else np.zeros((len(feats), 0))
-    dense_scale = float(1.0 / (dense.std() * np.sqrt(max(dense_width, 1)) / 2)) if dense_width else 1.0
+    dense_scale = (
+        float(1.0 / (dense.std() * np.sqrt(max(dense_width, 1)) / 2)) if dense_width else 1.0
+    )
     model = EventModel(
         classes=[],
         vocab=vocab,

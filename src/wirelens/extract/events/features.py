@@ -57,7 +57,9 @@ def find_trigger(source: Span, target: Span | None) -> Token:
             trig = trig if trig.pos_ in {"VERB", "NOUN"} and trig not in source else trig.head
     else:
         trig = source.root
-        while trig.dep_ in {"compound", "amod", "poss", "conj", "appos", "nmod"} and trig.head != trig:
+        while (
+            trig.dep_ in {"compound", "amod", "poss", "conj", "appos", "nmod"} and trig.head != trig
+        ):
             trig = trig.head
         trig = trig.head
     while trig.pos_ == "ADP" and trig.head.i != trig.i:
@@ -79,15 +81,32 @@ def trigger_keys(trig: Token) -> list[str]:
     """Keys under which ``trig`` may appear in triggers.tsv, most specific first."""
     lemma = trig.lemma_.lower()
     keys = []
+    first = hyphen_start(trig)
+    if first is not None:  # "build-up" parses as build - up
+        keys.append(trig.doc.text[first.idx : trig.idx + len(trig)].lower())
     for child in trig.children:
-        if child.dep_ == "prt":
+        if child.dep_ == "prt" or (child.dep_ == "advmod" and child.lower_ in {"back", "out"}):
             keys.append(f"{lemma} {child.lemma_.lower()}")
         elif child.dep_ in {"dobj", "attr"}:
-            keys.append(f"{lemma} {child.lemma_.lower()}")
+            obj = child
+            if obj.pos_ == "PRON" and trig.dep_ == "conj":
+                # "shut down its embassy ... and moved it": the object of the first verb
+                obj = next((c for c in trig.head.children if c.dep_ == "dobj"), obj)
+            keys.append(f"{lemma} {obj.lemma_.lower()}")
+            keys.extend(f"{lemma} {c.lemma_.lower()}" for c in obj.children if c.dep_ == "compound")
         elif child.dep_ == "prep" and child.lemma_.lower() in {"on", "for"}:
             keys.append(f"{lemma} {child.lemma_.lower()}")
     keys.append(lemma)
     return keys
+
+
+def hyphen_start(tok: Token) -> Token | None:
+    """The first part of a hyphenated compound ending in ``tok`` ("build" in "build-up")."""
+    i = tok.i
+    doc = tok.doc
+    if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].head.i == i and not doc[i - 1].whitespace_:
+        return doc[i - 2]
+    return None
 
 
 def lookup_trigger(trig: Token) -> Trigger | None:

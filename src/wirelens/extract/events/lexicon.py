@@ -97,7 +97,7 @@ def triggers() -> dict[str, Trigger]:
 
 
 def code_for(event_type: str, trigger: Trigger | None = None) -> CameoCode:
-    """The CAMEO code of an event: the trigger's own code when it names this type, else the default."""
+    """An event's CAMEO code: the trigger's own if it names this type, else the default."""
     codes = cameo_codes()
     if trigger is not None and trigger.type == event_type and trigger.cameo in codes:
         return codes[trigger.cameo]

@@ -1,0 +1,57 @@
+"""Public entry point: code one sentence's source -> target act in PLOVER and CAMEO.
+
+>>> from wirelens.events import classify
+>>> s = "Russia accused the United States of provoking the crisis."
+>>> classify(s, source=(0, 6), target=(19, 36)).type
+'ACCUSE'
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from .extract.events.classifier import load_default
+from .extract.events.features import find_trigger, lookup_trigger, pair_features, token_span
+from .extract.events.lexicon import code_for, type_info
+from .model import Quad
+
+
+class EventCode(BaseModel):
+    """The coded act: PLOVER type and mode, CAMEO code, Goldstein score, quad class."""
+
+    type: str
+    mode: str | None = None
+    cameo: str
+    goldstein: float
+    quad: Quad
+    confidence: float
+
+
+def classify(
+    sentence: str, source: tuple[int, int], target: tuple[int, int] | None = None
+) -> EventCode:
+    """Code what the actor at character span ``source`` does (to ``target``) in ``sentence``.
+
+    Parses the sentence with :func:`wirelens.pipeline.load_nlp` (users bring their own spans,
+    so this entry point parses; the article extractor reuses the pipeline's parse instead).
+    A withdrawal trigger ("pull out", "withdraw") gives RETREAT, which PLV's labels lack.
+    """
+    from .pipeline import load_nlp
+
+    doc = load_nlp()(sentence)
+    src = token_span(doc, *source)
+    tgt = token_span(doc, *target) if target is not None else None
+    trig = find_trigger(src, tgt)
+    ((label, prob),) = load_default().predict([pair_features(doc, src, tgt, trig)])
+    entry = lookup_trigger(trig)
+    if entry is not None and entry.type == "RETREAT" and label == "YIELD":
+        label = "RETREAT"
+    code = code_for(label, entry)
+    return EventCode(
+        type=label,
+        mode=entry.mode if entry is not None and entry.type == label else None,
+        cameo=code.code,
+        goldstein=code.goldstein,
+        quad=type_info()[label].quad,
+        confidence=round(prob, 4),
+    )

@@ -1,0 +1,314 @@
+"""``extract_events``: PLOVER/CAMEO events from the parse and the earlier records.
+
+Two sources of candidates, both read from the one parse:
+
+1. **trigger events**: a verb (or one of a few event nouns: "build-up", "withdrawal") listed in
+   ``triggers.tsv``, with its subject as actor and an actor in its object or prepositional phrases
+   as target ("Scholz met Putin", "Russia ... will pull out some troops");
+2. **speech acts**: a quote (from ``analysis.quotes``) whose content names another actor; the
+   classifier decides whether saying it is an accusation, a rejection, a demand... of that actor
+   ("Lukashenko told Russian media the United States and the West try to 'spark a conflict'").
+
+The type comes from the logistic classifier (:mod:`.classifier`), with the trigger table as a
+prior; RETREAT (not a PLV label) and embassy relocations are assigned by the table alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from ...model import Analysis, Event, EventParticipant, Quote, TextSpan
+from . import attributes
+from .classifier import Features, load_default
+from .features import hyphen_start, lookup_trigger, pair_features, token_span
+from .lexicon import Trigger, code_for, type_info
+from .participants import Mentions, participants
+
+# event nouns that may head an event without a verb
+NOMINAL_TRIGGERS = {
+    "build-up",
+    "buildup",
+    "withdrawal",
+    "pullback",
+    "pullout",
+    "invasion",
+    "attack",
+    "talk",
+    "meeting",
+    "summit",
+    "ceasefire",
+    "relocation",
+    "deployment",
+}
+# types the table fixes on its own (PLV has no RETREAT; an embassy move is a SANCTION 'withdraw')
+RULE_TYPES = {"RETREAT"}
+LEXICON_PRIOR = 0.5
+# a party's words that name another party with one of these words accuse it (ACCUSE, CAMEO 112);
+# PLV has too few such speech acts for the classifier to learn them
+ACCUSING_WORDS = {
+    "propaganda",
+    "false",
+    "hysterical",
+    "hysteria",
+    "spark",
+    "provoke",
+    "provocation",
+    "lie",
+    "aggression",
+    "aggressive",
+    "humiliate",
+    "blame",
+    "accuse",
+    "hostile",
+    "conflict",
+    "disinformation",
+    "fake",
+}
+_SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+_TARGET_PREPS = {
+    "with",
+    "against",
+    "on",
+    "to",
+    "from",
+    "toward",
+    "towards",
+    "near",
+    "into",
+    "at",
+    "of",
+}
+
+
+@dataclass
+class _Candidate:
+    trigger: Token
+    entry: Trigger | None
+    actor: EventParticipant
+    target: EventParticipant | None
+    quote: Quote | None
+    speech: bool = False
+
+
+def _subject(tok: Token) -> Token | None:
+    """Who did ``tok``: its subject, agent, or the subject of the verb it extends."""
+    for _ in range(3):
+        if tok.pos_ == "NOUN":
+            for child in tok.children:
+                if child.dep_ == "poss":
+                    return child
+                if child.dep_ == "prep" and child.lower_ in {"by", "of"}:
+                    pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    if pobj is not None:
+                        return pobj
+            return None
+        agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            return next((c for c in agent.children if c.dep_ == "pobj"), None)
+        subj = next((c for c in tok.children if c.dep_ in {"nsubj", "csubj"}), None)
+        if subj is not None:
+            return subj
+        if tok.dep_ in {"xcomp", "conj", "advcl"} and tok.head.i != tok.i:
+            tok = tok.head
+            continue
+        return None
+    return None
+
+
+def _target_tokens(tok: Token, actor_tok: Token | None) -> list[Token]:
+    """Nouns in the trigger's object and prepositional phrases, nearest first."""
+    out: list[Token] = []
+    for child in tok.children:
+        if child.dep_ in {"dobj", "dative", "nsubjpass", "attr"}:
+            out.append(child)
+        elif child.dep_ == "prep" and child.lower_ in _TARGET_PREPS:
+            # the object of the preposition, or of a preposition right under it ("from near X")
+            for t in child.children:
+                if t.dep_ == "pobj":
+                    out.append(t)
+                elif t.dep_ in {"pcomp", "prep"}:
+                    out.extend(g for g in t.children if g.dep_ == "pobj")
+    return [t for t in out if actor_tok is None or t.i != actor_tok.i]
+
+
+def _nominal(tok: Token) -> str:
+    first = hyphen_start(tok)
+    return tok.doc.text[first.idx : tok.idx + len(tok)].lower() if first else tok.lemma_.lower()
+
+
+def _trigger_candidates(doc: Doc, analysis: Analysis, mentions: Mentions) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    for tok in doc:
+        if tok.pos_ != "VERB" and not (tok.pos_ == "NOUN" and _nominal(tok) in NOMINAL_TRIGGERS):
+            continue
+        entry = lookup_trigger(tok)
+        if entry is None:
+            continue
+        quote = attributes.containing_quote(analysis.quotes, tok.idx, tok.idx + len(tok))
+        subj = _subject(tok)
+        if subj is None:
+            continue
+        actors = participants(doc, subj, mentions, quote)
+        if not actors and tok.pos_ == "NOUN" and subj.pos_ == "NOUN":
+            # "a build-up of some 130,000 Russian troops": look one phrase down
+            actors = next(
+                (ps for t in subj.subtree if (ps := participants(doc, t, mentions, quote))), []
+            )
+        targets: list[EventParticipant] = []
+        for t in _target_tokens(tok, subj):
+            targets = [p for p in participants(doc, t, mentions, quote)]
+            if targets:
+                break
+        for actor in actors:
+            pair_targets: list[EventParticipant | None] = [
+                t for t in targets if t.actor_id != actor.actor_id
+            ] or [None]
+            for target in pair_targets:
+                out.append(_Candidate(tok, entry, actor, target, quote))
+    return out
+
+
+def _speech_candidates(
+    doc: Doc, analysis: Analysis, mentions: Mentions, taken: set[int]
+) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    for quote in analysis.quotes:
+        if quote.source is None or quote.cue is None or quote.source.actor_id is None:
+            continue
+        cue = token_span(doc, quote.cue.start, quote.cue.end).root
+        if cue.i in taken:  # the "cue" is an act we already coded ("shut down its embassy")
+            continue
+        speaker = analysis.actor(quote.source.actor_id)
+        source = EventParticipant(
+            text=quote.source.text,
+            start=quote.source.start,
+            end=quote.source.end,
+            actor_id=speaker.id if speaker else None,
+            country=speaker.country if speaker else None,
+            sector=speaker.sector if speaker else None,
+        )
+        words = {
+            t.lemma_.lower() for cs, ce in quote.content.spans for t in token_span(doc, cs, ce)
+        }
+        if not words & ACCUSING_WORDS:
+            continue
+        seen: set[str] = set()
+        for s, e, actor in mentions.spans:
+            inside = any(cs <= s and e <= ce for cs, ce in quote.content.spans)
+            if not inside or actor.id in seen or actor.id == source.actor_id:
+                continue
+            if speaker is not None and actor.country and actor.country == speaker.country:
+                continue  # a speaker's own side is not the target of its words
+            seen.add(actor.id)
+            target = EventParticipant(
+                text=doc.text[s:e],
+                start=s,
+                end=e,
+                actor_id=actor.id,
+                country=actor.country,
+                sector=actor.sector,
+            )
+            out.append(_Candidate(cue, None, source, target, None, speech=True))
+    return out
+
+
+def _span(doc: Doc, p: EventParticipant) -> Span:
+    return token_span(doc, p.start, p.end)
+
+
+def extract_events(doc: Doc, analysis: Analysis) -> None:
+    """Append PLOVER/CAMEO events (ids E1, E2, ... in text order) to ``analysis.events``."""
+    mentions = Mentions(analysis)
+    cands = _trigger_candidates(doc, analysis, mentions)
+    cands += _speech_candidates(doc, analysis, mentions, {c.trigger.i for c in cands})
+    if not cands:
+        return
+    model = load_default()
+    # only candidates whose type the table does not fix need the classifier
+    need = [i for i, c in enumerate(cands) if not c.speech and not _fixed(c)]
+    feats: list[Features] = []
+    for i in need:
+        c = cands[i]
+        target = _span(doc, c.target) if c.target is not None else None
+        feats.append(pair_features(doc, _span(doc, c.actor), target, c.trigger))
+    scored = model.scores(feats) if feats else None
+    probs: list[object] = [None] * len(cands)
+    for row, i in enumerate(need):
+        probs[i] = scored[row] if scored is not None else None
+    events: list[Event] = []
+    seen: set[tuple[int, int, int | None]] = set()
+    for c, p in zip(cands, probs, strict=False):
+        event_type, _prob = _decide(c, p, model.classes)
+        if event_type is None:
+            continue
+        key = (c.trigger.i, c.actor.start, c.target.start if c.target else None)
+        if key in seen:
+            continue
+        seen.add(key)
+        events.append(_event(doc, analysis, c, event_type))
+    events.sort(key=lambda ev: (ev.trigger.start, ev.actor.start))
+    for n, ev in enumerate(events, len(analysis.events) + 1):
+        ev.id = f"E{n}"
+    analysis.events.extend(events)
+
+
+def _fixed(c: _Candidate) -> bool:
+    """Whether the trigger table alone fixes the type (RETREAT, embassy moves)."""
+    return c.entry is not None and (
+        c.entry.type in RULE_TYPES or (c.entry.type == "SANCTION" and "embassy" in c.entry.key)
+    )
+
+
+def _decide(c: _Candidate, p: object, classes: list[str]) -> tuple[str | None, float]:
+    import numpy as np
+
+    probs = np.array(p, dtype=float)
+    if c.speech:
+        return "ACCUSE", 1.0
+    assert c.entry is not None
+    if _fixed(c):
+        return c.entry.type, 1.0
+    if c.entry.type in classes:
+        probs[classes.index(c.entry.type)] += LEXICON_PRIOR
+    best = int(probs.argmax())
+    return classes[best], float(probs[best])
+
+
+def _event(doc: Doc, analysis: Analysis, c: _Candidate, event_type: str) -> Event:
+    trig = c.trigger
+    entry = c.entry if c.entry is not None and c.entry.type == event_type else None
+    code = code_for(event_type, entry)
+    mod = attributes.modality(trig, c.quote)
+    spans = [_span(doc, c.actor)] + ([_span(doc, c.target)] if c.target else [])
+    first = hyphen_start(trig)
+    start = first.idx if first is not None else trig.idx
+    end = trig.idx + len(trig)
+    prt = next(
+        (
+            t
+            for t in trig.children
+            if t.dep_ in {"prt", "advmod"}
+            and t.i == trig.i + 1
+            and t.lower_ in {"out", "back", "down", "up", "off"}
+        ),
+        None,
+    )
+    if prt is not None:
+        end = prt.idx + len(prt)
+    return Event(
+        id="",
+        type=event_type,
+        mode=entry.mode if entry else None,
+        cameo=code.code,
+        goldstein=code.goldstein,
+        quad=type_info()[event_type].quad,
+        actor=c.actor,
+        target=c.target,
+        trigger=TextSpan(text=doc.text[start:end], start=start, end=end),
+        modality=mod,
+        date=attributes.event_date(analysis, trig, c.quote, mod),
+        place_id=attributes.event_place(analysis, trig),
+        quantity=attributes.quantity(trig, spans),
+    )

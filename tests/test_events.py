@@ -1,0 +1,186 @@
+"""Events: the reference article, modality, multi-actor pairs, classify(), and the CAMEO table."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from wirelens.extract.events import extract_events
+from wirelens.extract.events.lexicon import EVENT_TYPES, cameo_codes, type_info
+from wirelens.model import Analysis, Article, Event
+from wirelens.pipeline import Pipeline, default_extractors
+
+PUBLISHED = "2022-02-15"
+
+
+@pytest.fixture(scope="module")
+def pipeline(nlp) -> Pipeline:  # type: ignore[no-untyped-def]
+    return Pipeline(nlp=nlp, extractors=[*default_extractors(), ("events", extract_events)])
+
+
+def run(pipeline: Pipeline, text: str) -> Analysis:
+    return pipeline.analyze(Article(id="t", text=text, published=PUBLISHED))
+
+
+@pytest.fixture(scope="module")
+def reference(pipeline: Pipeline, reference_text: str) -> Analysis:
+    return run(pipeline, reference_text)
+
+
+def find(analysis: Analysis, type_: str, actor_country: str, trigger: str | None = None) -> Event:
+    hits = [
+        e
+        for e in analysis.events
+        if e.type == type_
+        and e.actor.country == actor_country
+        and (trigger is None or e.trigger.text == trigger)
+    ]
+    assert hits, (
+        f"no {type_} by {actor_country}: {[(e.type, e.actor.text) for e in analysis.events]}"
+    )
+    return hits[0]
+
+
+def test_spans_ids_and_vocabulary(reference: Analysis) -> None:
+    text = reference.article.text
+    assert [e.id for e in reference.events] == [
+        f"E{i}" for i in range(1, len(reference.events) + 1)
+    ]
+    for e in reference.events:
+        assert text[e.trigger.start : e.trigger.end] == e.trigger.text
+        assert text[e.actor.start : e.actor.end] == e.actor.text
+        assert e.type in EVENT_TYPES
+        assert e.cameo in cameo_codes() and cameo_codes()[e.cameo].goldstein == e.goldstein
+        assert e.quad == type_info()[e.type].quad
+
+
+def test_russia_retreat_is_claimed(reference: Analysis) -> None:
+    e = find(reference, "RETREAT", "RUS", "pull out")
+    assert (e.modality == "claimed" and e.actor.actor_id == "A1") or e.actor.country == "RUS"
+    assert e.quad == "material_cooperation"
+    assert e.date == PUBLISHED
+
+
+def test_russia_mobilize_buildup_with_quantity(reference: Analysis) -> None:
+    e = find(reference, "MOBILIZE", "RUS", "build-up")
+    assert e.quantity is not None and e.quantity.value == 130000 and e.quantity.unit == "troops"
+    assert e.actor.text == "Russian troops" and e.actor.sector == "MIL"
+    assert e.quad == "material_conflict" and e.modality == "reported"
+    assert e.date == PUBLISHED
+
+
+def test_scholz_meets_putin(reference: Analysis) -> None:
+    e = find(reference, "CONSULT", "DEU", "met")
+    assert e.target is not None and e.target.country == "RUS" and e.target.text == "Putin"
+    assert e.modality == "reported" and e.quad == "verbal_cooperation" and e.date == PUBLISHED
+
+
+def test_russia_accuses_the_west(reference: Analysis) -> None:
+    zakharova = [e for e in reference.events if e.type == "ACCUSE" and "Zakharova" in e.actor.text]
+    assert zakharova and zakharova[0].target is not None
+    assert zakharova[0].target.text == "Western" and zakharova[0].actor.country == "RUS"
+    assert zakharova[0].quad == "verbal_conflict"
+
+
+def test_belarus_accuses_us_and_west_one_event_per_pair(reference: Analysis) -> None:
+    events = [e for e in reference.events if e.type == "ACCUSE" and e.actor.country == "BLR"]
+    targets = {e.target.text for e in events if e.target}
+    assert {"United States", "West"} <= targets
+    assert all(e.date == "2022-02-14" for e in events)  # "On Monday"
+
+
+def test_embassy_relocation_is_material_with_destination(reference: Analysis) -> None:
+    e = find(reference, "SANCTION", "USA", "moved")
+    assert e.quad == "material_conflict" and e.modality == "reported"
+    place = next(p for p in reference.places if p.id == e.place_id)
+    assert place.name == "Lviv"
+
+
+def test_verbal_and_material_acts_are_distinguished(reference: Analysis) -> None:
+    quads = {e.type: e.quad for e in reference.events}
+    assert quads["ACCUSE"].startswith("verbal")
+    assert quads["MOBILIZE"].startswith("material") and quads["SANCTION"].startswith("material")
+
+
+@pytest.mark.parametrize(
+    ("text", "modality"),
+    [
+        ("Russia withdrew its troops from the border on Monday.", "reported"),
+        ("Russia did not withdraw its troops from the border.", "negated"),
+        ("If Russia withdraws its troops, the talks will resume.", "hypothetical"),
+        ("Russia will withdraw its troops from the border.", "planned"),
+        ("Ukraine said that Russia withdrew its troops from the border.", "claimed"),
+    ],
+)
+def test_modality(pipeline: Pipeline, text: str, modality: str) -> None:
+    events = [e for e in run(pipeline, text).events if e.type == "RETREAT"]
+    assert events and events[0].modality == modality and events[0].actor.country == "RUS"
+
+
+def test_date_from_clause_else_publication(pipeline: Pipeline) -> None:
+    dated = run(pipeline, "Russia withdrew its troops from the border on Monday.")
+    assert next(e for e in dated.events if e.type == "RETREAT").date == "2022-02-14"
+    planned = run(pipeline, "Russia will withdraw its troops from the border.")
+    assert next(e for e in planned.events if e.type == "RETREAT").date is None
+
+
+def test_coordinated_actors_give_one_event_per_pair(pipeline: Pipeline) -> None:
+    a = run(pipeline, "Hungarian and Romanian officials met German diplomats in Berlin.")
+    pairs = {(e.actor.country, e.target.country if e.target else None) for e in a.events}
+    assert {("HUN", "DEU"), ("ROU", "DEU")} <= pairs
+
+
+def test_demonym_phrase_sector(pipeline: Pipeline) -> None:
+    a = run(pipeline, "Russian troops attacked the Ukrainian army near Kharkiv.")
+    e = next(e for e in a.events if e.type == "ASSAULT")
+    assert (e.actor.country, e.actor.sector) == ("RUS", "MIL")
+    assert e.target is not None and e.target.country == "UKR"
+
+
+def test_classify_entry_point() -> None:
+    from wirelens.events import classify
+
+    s = "Russia accused the United States of provoking the crisis."
+    code = classify(s, source=(0, 6), target=(19, 36))
+    assert (code.type, code.quad, code.cameo) == ("ACCUSE", "verbal_conflict", "112")
+    assert code.goldstein == -2.0 and 0 < code.confidence <= 1
+    s = "German Chancellor Olaf Scholz met Putin in the Kremlin."
+    assert classify(s, source=(18, 29), target=(34, 39)).type == "CONSULT"
+    s = "Police arrested dozens of protesters in Minsk."
+    arrest = classify(s, source=(0, 6), target=(26, 36))
+    assert (arrest.type, arrest.quad, arrest.mode) == ("COERCE", "material_conflict", "arrest")
+    s = "Russian forces withdrew from the Ukrainian border."
+    assert classify(s, source=(0, 14)).type in {"RETREAT", "YIELD"}
+
+
+def test_cameo_table_agrees_with_shared_codebooks(shared_data: Path) -> None:
+    book = shared_data / "ontology" / "cameo" / "cameo_codebook_merged.csv"
+    with book.open(encoding="utf-8") as handle:
+        rows = {r["cameo_code"]: r for r in csv.DictReader(handle)}
+    plover: dict[str, str] = {}
+    for line in (
+        (shared_data / "ontology" / "plover" / "CAMEO2PLOVER-2021.txt").read_text().splitlines()
+    ):
+        m = re.match(r"^(\d+):\s*([A-Z]+)", line)
+        if m:
+            plover.setdefault(m.group(1), m.group(2))
+    quads = {
+        "1": "verbal_cooperation",
+        "2": "material_cooperation",
+        "3": "verbal_conflict",
+        "4": "material_conflict",
+    }
+    roots = {c for c in cameo_codes() if len(c) == 2}
+    assert roots == {f"{i:02d}" for i in range(1, 21)}
+    for code, entry in cameo_codes().items():
+        row = rows[code]
+        assert entry.goldstein == float(row["goldstein_gdelt"]), code
+        assert entry.quad == quads[row["quad_class_icews_r"]], code
+        mapped = plover.get(code)
+        if code == "08":
+            mapped = "YIELD"  # the map lists root 08 under both CONCEDE and RETREAT
+        expected = {"CONCEDE": "YIELD"}.get(mapped or "", mapped)
+        assert entry.plover == expected, code
