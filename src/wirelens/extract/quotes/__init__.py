@@ -24,7 +24,7 @@ from .coref import ActorIndex, resolve
 from .cues import Attribution, find_cues, learned_lemmas
 from .marks import Region, RegionIndex, find_regions
 from .sources import find_source
-from .spans import Span
+from .spans import Span, subtract, subtree_span
 
 # Confidence a classifier-only cue ("model" class) needs when it has no clausal complement.
 MODEL_ONLY_MIN_PROB = 0.4
@@ -54,8 +54,15 @@ def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attributi
     taken: list[Span] = []  # content spans already attributed (PolNeAR: one attribution per token)
     # Outer cues first so "France said it had yet to confirm …" keeps "said", not "confirm".
     for att in sorted(find_cues(doc, regions), key=lambda a: (_depth(a), a.cue.i)):
-        if regions.containing(att.cue.idx) is not None or _inside(att.cue.idx, taken):
+        if regions.containing(att.cue.idx) is not None:
             continue
+        owner: Attribution | None = None
+        if _inside(att.cue.idx, taken):
+            # "X said that A, adding that B": the trailing participle is its own attribution
+            # (PolNeAR splits it off); any other cue inside attributed content is nested.
+            owner = _trailing_owner(att, accepted)
+            if owner is None:
+                continue
         if (att.according or att.cue_class == "adverb") and any(
             a.cue == att.cue.head for a in accepted
         ):
@@ -67,9 +74,14 @@ def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attributi
         ):
             continue  # classifier-only cue without a clausal complement: needs more confidence
         content = find_content(text, att, regions)
+        if owner is not None:
+            _cut_owner(text, owner, att)
+            taken = [span for a in accepted for span in a.content]
         if not content or _mostly_taken(content, taken):
             continue
         found = find_source(text, att)
+        if owner is not None and owner.source is not None:
+            found = (owner.source, owner.source_head)  # type: ignore[assignment]
         if found is not None:
             att.source, att.source_head = found
             if att.source[0] >= att.source[1] or any(s <= att.source[0] < e for s, e in content):
@@ -85,6 +97,30 @@ def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attributi
     accepted.sort(key=lambda a: a.content[0][0])
     _attach_continuations(doc, text, accepted, regions)
     return accepted, regions
+
+
+def _trailing_owner(att: Attribution, accepted: list[Attribution]) -> Attribution | None:
+    """The attribution whose content ends with this participial cue's clause ("…, noting that")."""
+    cue = att.cue
+    if cue.tag_ != "VBG" or cue.dep_ not in ("advcl", "xcomp", "conj") or att.according:
+        return None
+    if not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in cue.children):
+        return None
+    start, end = subtree_span(cue)
+    for owner in accepted:
+        for s, e in owner.content:
+            if s < start and end >= e - 2 and start < e:
+                return owner
+    return None
+
+
+def _cut_owner(text: str, owner: Attribution, att: Attribution) -> None:
+    """Remove the participial clause (and the comma before it) from the owner's content."""
+    start, end = subtree_span(att.cue)
+    while start > 0 and text[start - 1] in " ,;":
+        start -= 1
+    pieces = [p for span in owner.content for p in subtract(span, (start, end))]
+    owner.content = [p for p in pieces if p[1] > p[0]] or owner.content
 
 
 def _mostly_taken(content: list[Span], taken: list[Span]) -> bool:

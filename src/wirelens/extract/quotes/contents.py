@@ -134,6 +134,13 @@ def _adjacent_quote(text: str, att: Attribution, regions: RegionIndex) -> list[S
     """A quoted region right before the cue clause or right after it ("said: “…”")."""
     cue = att.cue
     clause_start, clause_end = subtree_span(cue)
+    inside = regions.containing(clause_start)
+    if inside is not None and inside.end <= cue.idx:
+        # The parse hung part of the quote on the cue ("“…,” another supporter wrote"): the
+        # clause proper starts after the quote.
+        clause_start = inside.end
+        while clause_start < cue.idx and text[clause_start] in " ,":
+            clause_start += 1
     before = regions.containing(max(clause_start - 1, 0)) or regions.containing(
         max(clause_start - ADJACENT, 0)
     )
@@ -143,7 +150,7 @@ def _adjacent_quote(text: str, att: Attribution, regions: RegionIndex) -> list[S
     # The quote before ("“…,” he said"), else one that follows.
     if before is not None and before.end <= cue.idx:
         gap = text[before.end : clause_start]
-        if len(gap.strip(" ,")) == 0:
+        if len(gap.strip(" ,")) == 0 or before is inside:
             return [(before.start, before.end)]
     if after is not None and clause_end <= after.start < cue.sent.end_char:
         return [(after.start, after.end)]

@@ -137,6 +137,7 @@ def cue_features(tok: Token, regions: RegionIndex) -> list[str]:
         deps.add(key)
         if c.dep_ in ("nsubj", "nsubjpass"):
             feats.append(f"subj={c.pos_}")
+            feats.append(f"l={lemma}|subj={c.pos_}")
             if c.ent_type_:
                 feats.append(f"subjent={c.ent_type_}")
     for d in deps:
@@ -161,6 +162,10 @@ def cue_features(tok: Token, regions: RegionIndex) -> list[str]:
         feats.append("q_after")
     if _before_colon(tok.doc, tok):
         feats.append("colon")
+    sent = tok.sent
+    if regions.overlapping(sent.start_char, sent.end_char):
+        feats.append("sq")
+        feats.append(f"l={lemma}|sq")
     return feats
 
 
@@ -216,11 +221,31 @@ def _has_that_clause(noun: Token) -> bool:
 
 
 def _cue_span(tok: Token) -> tuple[int, int]:
+    """The cue verb with its particle ("point out") and the auxiliaries, negation and
+    "also"-type adverbs right before it ("has also said", "did not say", "is expected")."""
     end = tok.idx + len(tok)
     for child in tok.children:
         if child.dep_ == "prt" and child.i == tok.i + 1:  # "point out"
             end = child.idx + len(child)
-    return tok.idx, end
+    left = {c.i for c in tok.children if c.i < tok.i and _is_cue_modifier(c)}
+    first = tok.i
+    while first - 1 in left:
+        first -= 1
+    return tok.doc[first].idx, end
+
+
+CUE_ADVERBS = frozenset(
+    {
+        "also", "previously", "later", "repeatedly", "publicly", "again", "never", "just",
+        "already", "often", "once", "recently", "even", "still",
+    }
+)  # fmt: skip
+
+
+def _is_cue_modifier(tok: Token) -> bool:
+    return tok.dep_ in ("aux", "auxpass", "neg") or (
+        tok.dep_ == "advmod" and tok.lower_ in CUE_ADVERBS
+    )
 
 
 def _before_colon(doc: Doc, tok: Token) -> bool:

@@ -28,6 +28,7 @@ def _subject(verb: Token) -> Token | None:
 
 
 def _noun_phrase(tok: Token, exclude: Token | None = None) -> Span:
+    """The phrase headed by ``tok`` (appositives and relative clauses included, as in PolNeAR)."""
     span = subtree_span(tok)
     if exclude is not None:
         pieces = subtract(span, subtree_span(exclude))
@@ -47,7 +48,7 @@ def find_source(text: str, att: Attribution) -> tuple[Span, Token] | None:
         pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
         if pobj is None:
             return None
-        return trim(text, subtree_span(pobj)), pobj
+        return trim(text, _noun_phrase(pobj)), pobj
     if att.cue_class == "noun":
         return _noun_cue_source(text, cue)
     if att.lemma in RAISING or any(c.dep_ in ("nsubjpass", "auxpass") for c in cue.children):
