@@ -92,11 +92,24 @@ def test_belarus_accuses_us_and_west_one_event_per_pair(reference: Analysis) -> 
     assert all(e.date == "2022-02-14" for e in events)  # "On Monday"
 
 
-def test_embassy_relocation_is_material_with_destination(reference: Analysis) -> None:
+def test_embassy_relocation_is_material_from_kyiv_to_lviv(reference: Analysis) -> None:
     e = find(reference, "SANCTION", "USA", "moved")
     assert e.quad == "material_conflict" and e.modality == "reported"
-    place = next(p for p in reference.places if p.id == e.place_id)
-    assert place.name == "Lviv"
+    places = {p.id: p.name for p in reference.places}
+    assert places[e.place_id] == "Lviv"  # type: ignore[index]
+    assert places[e.origin_place_id] == "Kyiv"  # type: ignore[index]
+
+
+def test_move_with_from_and_to_has_origin(nlp) -> None:  # type: ignore[no-untyped-def]
+    from wirelens.pipeline import Pipeline
+
+    text = "The United States moved its embassy from Kyiv to Lviv on Monday."
+    analysis = Pipeline(nlp=nlp).analyze(Article(id="t", text=text, published="2022-02-15"))
+    places = {p.id: p.name for p in analysis.places}
+    moves = [e for e in analysis.events if e.trigger.text == "moved"]
+    assert moves, analysis.events
+    assert places.get(moves[0].origin_place_id or "") == "Kyiv"
+    assert places.get(moves[0].place_id or "") == "Lviv"
 
 
 def test_verbal_and_material_acts_are_distinguished(reference: Analysis) -> None:

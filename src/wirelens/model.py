@@ -129,6 +129,7 @@ class Event(Record):
     modality: Modality = "reported"
     date: str | None = None
     place_id: str | None = None
+    origin_place_id: str | None = Field(None, description="where a move started (Kyiv -> Lviv)")
     quantity: Quantity | None = None
 
 

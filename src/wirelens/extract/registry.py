@@ -15,6 +15,7 @@ def ordered() -> list[tuple[str, Extractor]]:
     """(name, extractor) pairs: each reads the records of the ones before it."""
     from .actors import extract_actors
     from .claims import extract_claims
+    from .events import extract_events
     from .places import extract_places
     from .quotes import extract_quotes
     from .times import extract_times
@@ -25,4 +26,5 @@ def ordered() -> list[tuple[str, Extractor]]:
         ("places", extract_places),
         ("quotes", extract_quotes),
         ("claims", extract_claims),
+        ("events", extract_events),
     ]

@@ -143,15 +143,52 @@ def quantity(trig: Token, spans: list[Span]) -> Quantity | None:
     return None
 
 
+def _place_in(analysis: Analysis, tokens: list[Token]) -> str | None:
+    return place_at(analysis, tokens[0].idx, tokens[-1].idx + len(tokens[-1])) if tokens else None
+
+
+def _move_preps(trig: Token) -> dict[str, Token]:
+    """The first "from" / "to" / "into" in the trigger's phrase, wherever the parser hung them
+    ("moved its embassy from Kyiv to Lviv" attaches "from" to the object, "to" to "from")."""
+    preps: dict[str, Token] = {}
+    for tok in trig.subtree:
+        if tok.dep_ == "prep" and tok.lower_ in {"from", "to", "into"}:
+            preps.setdefault("to" if tok.lower_ == "into" else tok.lower_, tok)
+    return preps
+
+
+def _pobj_tokens(prep: Token) -> list[Token]:
+    """The object of a preposition, without the phrases of prepositions nested under it."""
+    nested = {
+        t.i for child in prep.subtree if child.dep_ == "prep" and child != prep
+        for t in child.subtree
+    }  # fmt: skip
+    return [t for t in prep.subtree if t.i not in nested and t != prep]
+
+
+def event_origin(analysis: Analysis, trig: Token) -> str | None:
+    """Where a move started: "from Kyiv to Lviv", or the place of the act it is conjoined with
+    ("shut down its embassy in Kyiv and moved it to Lviv"). Only for moves with a destination."""
+    preps = _move_preps(trig)
+    if "to" not in preps:
+        return None
+    if "from" in preps:
+        return _place_in(analysis, _pobj_tokens(preps["from"]))
+    if trig.dep_ == "conj":
+        own = {t.i for t in trig.subtree}
+        return _place_in(
+            analysis, [t for t in trig.head.subtree if t.i not in own and t.i < trig.i]
+        )
+    return None
+
+
 def event_place(analysis: Analysis, trig: Token) -> str | None:
     """A place in the trigger's own phrase (the destination of a move), else in the sentence."""
-    sub = list(trig.subtree)
-    for child in trig.children:
-        if child.dep_ == "prep" and child.lower_ in {"to", "into"}:
-            to = list(child.subtree)
-            found = place_at(analysis, to[0].idx, to[-1].idx + len(to[-1]))
-            if found:
-                return found
-    found = place_at(analysis, sub[0].idx, sub[-1].idx + len(sub[-1]))
+    preps = _move_preps(trig)
+    if "to" in preps:
+        found = _place_in(analysis, _pobj_tokens(preps["to"]))
+        if found:
+            return found
+    found = _place_in(analysis, list(trig.subtree))
     sent = trig.sent
     return found or place_at(analysis, sent.start_char, sent.end_char)

@@ -310,5 +310,6 @@ def _event(doc: Doc, analysis: Analysis, c: _Candidate, event_type: str) -> Even
         modality=mod,
         date=attributes.event_date(analysis, trig, c.quote, mod),
         place_id=attributes.event_place(analysis, trig),
+        origin_place_id=attributes.event_origin(analysis, trig),
         quantity=attributes.quantity(trig, spans),
     )
