@@ -185,6 +185,21 @@ def eval_attribution(
     typer.echo(polnear.format_report(scores))
 
 
+@eval_app.command("events")
+def eval_events(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(help="The events directory (PLV_train.tsv and the PLOVER gold records)."),
+    ] = None,
+    folds: Annotated[int, typer.Option(help="Cross-validation folds.", min=2)] = 5,
+) -> None:
+    """Events: cross-validated PLOVER 15-class and quad accuracy on PLV train."""
+    from .evaluate import events
+
+    scores = events.score_plv(_corpus_dir(directory, "events"), folds=folds)
+    typer.echo(events.format_report(scores))
+
+
 @eval_app.command("claims")
 def eval_claims(
     data: Annotated[
