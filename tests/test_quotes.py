@@ -143,6 +143,56 @@ def test_ids_in_text_order(nlp) -> None:  # type: ignore[no-untyped-def]
     assert quotes[0].content.spans[0][0] < quotes[1].content.spans[0][0]
 
 
+@pytest.mark.slow
+def test_trailing_participle_is_its_own_attribution(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The governor said the roads were closed, adding that schools would stay shut."
+    said, adding = run(nlp, text)
+    assert said.content.text == "the roads were closed"
+    assert adding.cue is not None and adding.cue.lemma == "add"
+    assert adding.content.text == "that schools would stay shut"
+    assert adding.source is not None and adding.source.text == "The governor"
+
+
+@pytest.mark.slow
+def test_cue_span_keeps_auxiliaries(nlp) -> None:  # type: ignore[no-untyped-def]
+    (q,) = run(nlp, "The minister has also said that talks will resume.")
+    assert q.cue is not None and q.cue.text == "has also said" and q.cue.lemma == "say"
+
+
+@pytest.mark.slow
+def test_colon_introduces_next_paragraph(nlp) -> None:  # type: ignore[no-untyped-def]
+    (q,) = run(nlp, "Officials responded:\nThe claims are false and we reject them.")
+    assert q.content.text == "The claims are false and we reject them"
+    assert q.source is not None and q.source.text == "Officials"
+
+
+@pytest.mark.slow
+def test_noun_and_adverb_cues(nlp) -> None:  # type: ignore[no-untyped-def]
+    quotes = run(nlp, "His claim that the vote was rigged drew criticism.")
+    claim = by_cue(quotes, "claim")
+    assert claim and claim[0].content.text == "that the vote was rigged"
+    assert claim[0].source is not None and claim[0].source.text == "His"
+    (q,) = run(nlp, "The troops were reportedly moved overnight.")
+    assert q.cue is not None and q.cue.text == "reportedly" and q.source is None
+
+
+@pytest.mark.slow
+def test_inverted_speaker_and_no_inherited_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    (q,) = run(nlp, "“We are not leaving,” said the woman.")
+    assert q.source is not None and q.source.text == "the woman"
+    quotes = run(nlp, "Asked whether he would run, Smith said he had not decided.")
+    assert by_cue(quotes, "said")[0].source.text == "Smith"  # type: ignore[union-attr]
+    assert all(q.source is None for q in by_cue(quotes, "Asked"))
+
+
+@pytest.mark.slow
+def test_channel_from_circumstance(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The ambassador said during a meeting with reporters that sanctions would follow."
+    (q,) = run(nlp, text)
+    assert q.channel == "a meeting with reporters"
+    assert q.content.text == "that sanctions would follow"
+
+
 # ------------------------------------------------------------------------------ pathological text
 
 
@@ -166,6 +216,21 @@ def test_unbalanced_quotes_never_fail(nlp, text: str) -> None:  # type: ignore[n
 
 SOUP = ["“", "”", '"', "‘", "’", "«", "»", " said ", "He", " told ", ".", "\n", "according to",
         " the minister ", ",", "that", " not "]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_many_quotes_stay_linear(nlp) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    text = " ".join(f"“Point {i} is clear,” he said. “Open {i}" for i in range(150))
+    doc = nlp(text)
+    analysis = Analysis(article=Article(id="t", text=text))
+    started = time.perf_counter()
+    extract_quotes(doc, analysis)
+    elapsed = time.perf_counter() - started
+    assert len(analysis.quotes) >= 100
+    check_offsets(text, analysis.quotes)
+    assert elapsed < 2.0  # milliseconds in practice; quadratic code would take far longer
 
 
 @pytest.mark.slow

@@ -29,6 +29,9 @@ SHORT_ANSWERS = frozenset({"so", "yes", "no", "otherwise", "nothing"})
 # Prepositions whose object is what a learned cue verb is about ("pointed to", "talked about").
 CONTENT_PREPS = frozenset({"to", "about", "on", "for", "of", "at", "against", "with"})
 RIGHT_COMPLEMENTS = frozenset({"xcomp", "acomp", "attr", "prep", "advcl", "dative"})
+CIRCUMSTANCE_PREPS = frozenset(
+    {"during", "after", "before", "following", "since", "until", "at", "amid", "throughout"}
+)
 XCOMP_CLASSES = frozenset({"belief", "intent", "speech", "evidence", "write", "learned"})
 # How far (in characters) a quote may sit from its cue clause and still be its content.
 ADJACENT = 4
@@ -194,6 +197,14 @@ def _strip_marks(text: str, span: Span) -> Span:
     s, e = trim(text, span)
     if e - s >= 2 and text[s] in "\"“«„'‘" and text[e - 1] in "\"”»'’“" and _balanced(text, s, e):
         s, e = trim(text, (s + 1, e - 1))
+    return _drop_dangling(text, s, e)
+
+
+def _drop_dangling(text: str, s: int, e: int) -> Span:
+    """Drop a conjunction left dangling at the end ("… for the United States' help and")."""
+    for word in (" and", " or", " but"):
+        if e - s > len(word) and text[e - len(word) : e].lower() == word:
+            return trim(text, (s, e - len(word)))
     return s, e
 
 
