@@ -192,7 +192,9 @@ def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]
         if model is not None and regions is not None:
             prob = model.prob(cue_features(tok, regions))
             if prob < model.threshold:
-                continue
+                if not _before_colon(doc, tok):
+                    continue
+                prob = 1.0  # "She went on:" introduces what follows
             known = lex.get(lemma, "learned")
             # "model": the classifier alone vouches for it (no hand-lexicon class).
             out.append(
