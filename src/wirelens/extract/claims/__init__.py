@@ -32,13 +32,13 @@ from .candidates import (
     affiliation,
     article_candidates,
     quote_drafts,
-    sentence_index,
     sentence_of,
 )
 from .checkworthiness import score_texts
 from .cues import CueHit, clause_head, clause_tokens, find_cues
+from .docindex import build_index
 from .lexicon import OTHER_KINDS, Lexicon, load_lexicon
-from .linking import Statement, Topic, ordinal_target, topic_of, topic_target
+from .linking import GENERIC, Statement, Topic, ordinal_target, topic_of, topic_target
 
 __all__ = ["RELATION", "STATUS_ORDER", "THRESHOLD", "extract_claims"]
 
@@ -131,9 +131,11 @@ class _Builder:
 
     def __init__(self, doc: Doc, analysis: Analysis, lexicon: Lexicon) -> None:
         self.doc, self.analysis, self.lexicon = doc, analysis, lexicon
-        self.text = doc.text
-        self.starts = sentence_index(doc)
-        self.drafts: list[Draft] = quote_drafts(analysis, self.starts)
+        self.index = build_index(doc, lexicon, GENERIC)  # every per-Doc lookup, built once
+        self.text = self.index.text
+        self.starts = self.index.sent_starts
+        self.affiliations = {q.id: affiliation(analysis, q) for q in analysis.quotes}
+        self.drafts: list[Draft] = quote_drafts(analysis, self.starts, self.affiliations)
         self.statements: list[Statement] = []
         self.reporter_self: dict[int, list[CueHit]] = defaultdict(list)  # sentence -> hits
 
@@ -145,7 +147,7 @@ class _Builder:
         first, last = clause_tokens(clause_head(doc[hit.anchor], lo, hi), lo, hi)
         first, last = min(first, hit.start), max(last, hit.end)
         about = _chars(doc, first, last)
-        aff = affiliation(self.analysis, quote) if quote is not None else frozenset()
+        aff = self.affiliations[quote.id] if quote is not None else frozenset()
         if quote is None and speaker is not None:
             aff = frozenset({speaker})
         self.statements.append(
@@ -155,7 +157,7 @@ class _Builder:
                 affiliation=aff,
                 sentence=sentence_of(self.starts, doc[hit.start].idx),
                 about=about,
-                topic=topic_of(doc, about[0], about[1], self.lexicon),
+                topic=topic_of(doc, about[0], about[1], self.lexicon, self.index),
                 quote_id=quote.id if quote is not None else None,
             )
         )
@@ -169,7 +171,7 @@ class _Builder:
                 by_quote[draft.quote.id].append(draft)
         for quote, start, end in frames:
             speaker = quote.source.actor_id if quote.source else None
-            for hit in find_cues(doc, start, end, self.lexicon):
+            for hit in find_cues(doc, start, end, self.lexicon, self.index):
                 offset = doc[hit.start].idx
                 content = next((s for s in quote.content.spans if s[0] <= offset < s[1]), None)
                 if content is not None:
@@ -181,8 +183,8 @@ class _Builder:
                 else:
                     self._frame_cue(quote, by_quote[quote.id], hit, speaker)
         attributed = [(s, e) for _, s, e in frames]
-        for sent in doc.sents:
-            hits = find_cues(doc, sent.start_char, sent.end_char, self.lexicon)
+        for sent in self.index.sents:
+            hits = find_cues(doc, sent.start_char, sent.end_char, self.lexicon, self.index)
             for hit in hits:
                 if any(s <= doc[hit.start].idx < e for s, e in attributed):
                     continue
@@ -229,7 +231,7 @@ class _Builder:
             for s in self.statements
             if s.quote_id is None
         ]
-        candidates = article_candidates(self.doc, attributed, bearing)
+        candidates = article_candidates(self.doc, attributed, bearing, self.index)
         texts = [self.text[d.start : d.end] for d in self.drafts]
         texts += [self.text[s:e] for s, e in candidates]
         scores = score_texts(texts)
@@ -250,7 +252,7 @@ class _Builder:
 
     def link(self) -> None:
         """Attach every bearing statement to the claim it bears on."""
-        topics = [topic_of(self.doc, d.start, d.end, self.lexicon) for d in self.drafts]
+        topics = [topic_of(self.doc, d.start, d.end, self.lexicon, self.index) for d in self.drafts]
         for statement in self.statements:
             target = self._target(statement, topics)
             if target is None:
@@ -320,7 +322,7 @@ class _Builder:
         for number, draft in enumerate(self.drafts, start=1):
             statuses = {status for status, _ in draft.evidence}
             status = next(s for s in STATUS_ORDER if s in statuses or s == "asserted")
-            sent = self.doc[self.doc[self._tok(draft.start)].sent.start].sent
+            sent = self.index.sents[sentence_of(self.starts, draft.start)]
             claims.append(
                 Claim(
                     id=f"C{number}",
@@ -337,10 +339,6 @@ class _Builder:
                 )
             )
         return claims
-
-    def _tok(self, offset: int) -> int:
-        span = self.doc.char_span(offset, offset + 1, alignment_mode="expand")
-        return span.start if span is not None else 0
 
     def _date(self, start: int, end: int, sent_start: int, sent_end: int) -> str | None:
         """A calendar date said in the claim, else in its sentence."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from ...model import Analysis, Evidence, Quote
+from .docindex import DocIndex
 
 NUMERIC_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
 # Leading words that belong to the attribution, not to the claim ("said that …").
@@ -80,15 +81,25 @@ def sentence_of(starts: list[int], offset: int) -> int:
     return lo
 
 
-def quote_drafts(analysis: Analysis, starts: list[int]) -> list[Draft]:
-    """One draft per content span of every attribution that asserts something."""
+def quote_drafts(
+    analysis: Analysis,
+    starts: list[int],
+    affiliations: dict[str, frozenset[str]] | None = None,
+) -> list[Draft]:
+    """One draft per content span of every attribution that asserts something.
+
+    ``affiliations``: :func:`affiliation` of each quote id, when the caller has them already.
+    """
     text = analysis.article.text
     drafts: list[Draft] = []
     for quote in analysis.quotes:
         if quote.negated:
             continue  # "Russia did not say how many …": nothing was claimed
         who = quote.source.actor_id if quote.source else None
-        aff = affiliation(analysis, quote)
+        if affiliations is not None and quote.id in affiliations:
+            aff = affiliations[quote.id]
+        else:
+            aff = affiliation(analysis, quote)
         for s, e in quote.content.spans:
             start, end = trim(text, s, e)
             if end - start < 3:
@@ -103,7 +114,8 @@ def _covered(start: int, end: int, regions: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in regions)
 
 
-def _is_statement(sent: Span) -> bool:
+def is_statement(sent: Span) -> bool:
+    """At least six words, not a question, and a verb: a sentence that may state a fact."""
     words = [t for t in sent if not t.is_punct]
     if len(words) < 6 or sent.text.rstrip().endswith("?"):
         return False
@@ -126,27 +138,34 @@ def _numeric_phrase(token: Token) -> Token:
 
 
 def article_candidates(
-    doc: Doc, attributed: list[tuple[int, int]], bearing: list[tuple[int, int]]
+    doc: Doc,
+    attributed: list[tuple[int, int]],
+    bearing: list[tuple[int, int]],
+    index: DocIndex | None = None,
 ) -> list[tuple[int, int]]:
     """Character spans of reporter-voice candidates (whole sentences and numeric noun phrases).
 
     ``attributed`` are the character regions of attributions (source, cue and content);
-    ``bearing`` are the sentences holding a cue that bears on another claim.
+    ``bearing`` are the sentences holding a cue that bears on another claim. ``index`` (of
+    ``doc``) answers the sentence questions from arrays; the candidates are the same.
     """
-    text = doc.text
+    text = doc.text if index is None else index.text
+    sents = list(doc.sents) if index is None else index.sents
+    statement = is_statement if index is None else index.looks_like_statement
+    starts = [s.start_char for s in sents]
     spans: list[tuple[int, int]] = []
-    numeric: dict[int, list[Span]] = {}  # sentence start -> numeric entities (one pass over ents)
+    numeric: dict[int, list[Span]] = {}  # sentence number -> numeric entities (one pass)
     for ent in doc.ents:
         if ent.label_ in NUMERIC_LABELS:
-            numeric.setdefault(ent.sent.start, []).append(ent)
-    for sent in doc.sents:
+            numeric.setdefault(sentence_of(starts, ent.start_char), []).append(ent)
+    for number, sent in enumerate(sents):
         if _covered(sent.start_char, sent.end_char, bearing):
             continue
         if not _covered(sent.start_char, sent.end_char, attributed):
-            if _is_statement(sent):
+            if statement(sent):
                 spans.append(trim(text, sent.start_char, sent.end_char))
             continue
-        for ent in numeric.get(sent.start, []):
+        for ent in numeric.get(number, []):
             if ent.label_ not in NUMERIC_LABELS or _covered(
                 ent.start_char, ent.end_char, attributed
             ):

@@ -14,11 +14,16 @@ Each hit records its kind, its tokens and the predicate it bears on (the anchor)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
 from .lexicon import Lexicon, load_lexicon
+
+if TYPE_CHECKING:
+    from .docindex import DocIndex
 
 # Kinds a hit can have; "confirm" is an affirmed confirmation (relation "supports").
 KINDS = (
@@ -111,10 +116,14 @@ def _confirm_hit(verb: Token, lexicon: Lexicon) -> CueHit | None:
     return CueHit("unconfirmed", min(neg.i, verb.i), max(neg.i, verb.i) + 1, verb.i)
 
 
-def _phrase_hits(doc: Doc, start: int, end: int, lexicon: Lexicon) -> list[CueHit]:
+def _phrase_hits(doc: Doc, positions: Iterable[int], end: int, lexicon: Lexicon) -> list[CueHit]:
+    """Phrase cues starting at ``positions`` (ascending) and ending by token ``end``; a match
+    consumes its tokens (left to right, longest phrase first)."""
     hits: list[CueHit] = []
-    i = start
-    while i < end:
+    free = 0  # first position not inside an earlier match
+    for i in positions:
+        if i < free:
+            continue
         token = doc[i]
         matched = False
         for key in {token.lower_, token.lemma_.lower()}:
@@ -124,12 +133,10 @@ def _phrase_hits(doc: Doc, start: int, end: int, lexicon: Lexicon) -> list[CueHi
                     if kind == "hedge" and not _is_hedge(token):
                         continue
                     hits.append(CueHit(kind, i, stop, _anchor(token)))
-                    i, matched = stop, True
+                    free, matched = stop, True
                     break
             if matched:
                 break
-        if not matched:
-            i += 1
     return hits
 
 
@@ -149,18 +156,30 @@ def _anchor(token: Token) -> int:
     return int(token.i)
 
 
-def find_cues(doc: Doc, start: int, end: int, lexicon: Lexicon | None = None) -> list[CueHit]:
-    """Every status cue among the tokens whose start offset lies in ``[start, end)``."""
+def find_cues(
+    doc: Doc,
+    start: int,
+    end: int,
+    lexicon: Lexicon | None = None,
+    index: DocIndex | None = None,
+) -> list[CueHit]:
+    """Every status cue among the tokens whose start offset lies in ``[start, end)``.
+
+    With ``index`` (built for ``doc`` with the same lexicon) only the tokens where a cue can
+    start are visited; the hits are the same.
+    """
     lexicon = lexicon or load_lexicon()
     span = doc.char_span(start, end, alignment_mode="expand") if end > start else None
     if span is None:
         return []
     first, last = span.start, span.end
-    hits = _phrase_hits(doc, first, last, lexicon)
+    positions = range(first, last) if index is None else index.cue_positions(first, last)
+    hits = _phrase_hits(doc, positions, last, lexicon)
     taken = {i for h in hits for i in range(h.start, h.end)}
     evidence = lexicon.words.get("evidence_noun", set())
     confirm = lexicon.words.get("confirm_verb", set())
-    for token in doc[first:last]:
+    for i in positions:
+        token = doc[i]
         hit = None
         lemma = token.lemma_.lower()
         if token.pos_ == "NOUN" and lemma in evidence:

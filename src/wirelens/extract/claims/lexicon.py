@@ -23,6 +23,8 @@ class Lexicon:
     words: dict[str, set[str]] = field(default_factory=dict)
     ordinals: dict[str, int] = field(default_factory=dict)
     topics: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+    # group -> its patterns as one alternation: one search per group instead of one per pattern
+    topic_any: dict[str, re.Pattern[str]] = field(default_factory=dict)
     # first word of a phrase -> [(kind, phrase)], longest phrase first, for one pass over tokens
     by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
 
@@ -59,10 +61,14 @@ def load_lexicon(directory: Path = RESOURCES) -> Lexicon:
     for row in _rows(directory / "topics.tsv"):
         topics[row[0].strip()].append(re.compile(row[1].strip(), re.IGNORECASE))
     lexicon.topics = dict(topics)
+    lexicon.topic_any = {
+        group: re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
+        for group, patterns in topics.items()
+    }
     return lexicon
 
 
 def topic_groups(text: str, lexicon: Lexicon | None = None) -> set[str]:
     """The topic groups whose patterns occur in ``text``."""
     lexicon = lexicon or load_lexicon()
-    return {g for g, patterns in lexicon.topics.items() if any(p.search(text) for p in patterns)}
+    return {group for group, pattern in lexicon.topic_any.items() if pattern.search(text)}

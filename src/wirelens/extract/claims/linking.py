@@ -24,13 +24,14 @@ from spacy.tokens import Doc
 from ...model import Analysis
 from .candidates import Draft
 from .cues import CueHit
+from .docindex import DocIndex
 from .lexicon import Lexicon, topic_groups
 
 # Lemmas too common in crisis news to show that two statements are about the same thing.
-GENERIC = {
+GENERIC = frozenset({
     "say", "be", "have", "do", "see", "evidence", "sign", "confirm", "claim", "statement",
     "make", "remark", "yet", "time", "side", "ground", "crisis", "day", "official", "tell",
-}  # fmt: skip
+})  # fmt: skip
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
 
 
@@ -55,17 +56,27 @@ class Statement:
     quote_id: str | None = None
 
 
-def topic_of(doc: Doc, start: int, end: int, lexicon: Lexicon) -> Topic:
-    """Topic groups and content lemmas of characters ``[start, end)``."""
+def topic_of(
+    doc: Doc, start: int, end: int, lexicon: Lexicon, index: DocIndex | None = None
+) -> Topic:
+    """Topic groups and content lemmas of characters ``[start, end)``.
+
+    ``index`` (built with ``GENERIC``) supplies the content lemmas without visiting tokens.
+    """
     span = doc.char_span(start, end, alignment_mode="expand")
-    lemmas: set[str] = set()
-    if span is not None:
+    if span is None:
+        return Topic(topic_groups("", lexicon), set())
+    if index is not None:
+        lemmas = {lemma for lemma in index.content[span.start : span.end] if lemma is not None}
+        text = index.text[span.start_char : span.end_char]
+    else:
         lemmas = {
             t.lemma_.lower()
             for t in span
             if t.pos_ in _CONTENT_POS and not t.is_stop and t.lemma_.lower() not in GENERIC
         }
-    return Topic(topic_groups(span.text if span is not None else "", lexicon), lemmas)
+        text = span.text
+    return Topic(topic_groups(text, lexicon), lemmas)
 
 
 def _score(

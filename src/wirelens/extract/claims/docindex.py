@@ -1,0 +1,112 @@
+"""What the claims stage reads from one Doc, gathered once per Doc instead of once per claim.
+
+``extract_claims`` asks the same Doc many questions (cues in every attribution and sentence, the
+topic of every claim and statement, the sentence of every offset). Building Token objects for
+each question cost more than the answers; ``DocIndex`` reads the token attributes it needs in a
+few array passes (``Doc.to_array``) and keeps:
+
+- the sentences and their character bounds;
+- ``cue_tokens``: the only tokens where a status cue can start (their form or lemma is the first
+  word of a phrase cue, an evidence noun or a confirmation verb), so a cue search over a range
+  visits those tokens instead of every token;
+- ``content``: each token's lowercased lemma when it counts for topic overlap (a content word,
+  not a stop word, not generic), else ``None``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+import numpy as np
+from spacy.attrs import DEP, IS_PUNCT, IS_STOP, LEMMA, LOWER, POS
+from spacy.symbols import ADJ, AUX, NOUN, PROPN, VERB
+from spacy.tokens import Doc, Span
+
+from .lexicon import Lexicon
+
+# Parts of speech whose lemmas say what a stretch of text is about (see linking.topic_of).
+CONTENT_POS = (NOUN, PROPN, VERB, ADJ)
+
+
+@dataclass
+class DocIndex:
+    """Per-Doc lookups for the claims stage (see the module docstring)."""
+
+    doc: Doc
+    text: str  # doc.text, built once (spaCy joins the tokens on every access)
+    sents: list[Span]
+    sent_starts: list[int]  # character offset where each sentence starts
+    cue_tokens: list[int]  # sorted token positions where a cue may start
+    content: list[str | None] = field(default_factory=list)
+    punct: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    verb: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # pos VERB
+    predicate_root: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    def looks_like_statement(self, sent: Span) -> bool:
+        """At least six non-punctuation tokens, not a question, and a verb (see
+        ``candidates.is_statement``, which this answers from arrays)."""
+        lo, hi = sent.start, sent.end
+        if int(hi - lo - self.punct[lo:hi].sum()) < 6:
+            return False
+        if self.text[sent.start_char : sent.end_char].rstrip().endswith("?"):
+            return False
+        return bool(self.predicate_root[lo:hi].any() or self.verb[lo:hi].any())
+
+    def cue_positions(self, first: int, last: int) -> list[int]:
+        """Candidate cue tokens among positions ``[first, last)``."""
+        tokens = self.cue_tokens
+        return tokens[bisect_left(tokens, first) : bisect_left(tokens, last)]
+
+    def sentence_at(self, offset: int) -> int:
+        """Index of the sentence holding character ``offset`` (the last one starting at or
+        before it)."""
+        return max(0, bisect_right(self.sent_starts, offset) - 1)
+
+
+def _strings(doc: Doc, hashes: np.ndarray) -> dict[int, str]:
+    """Lowercased string of each distinct hash in ``hashes``."""
+    store = doc.vocab.strings
+    found = {}
+    for value in np.unique(hashes).tolist():
+        try:
+            found[value] = store[value].lower()
+        except KeyError:  # not a string of this vocabulary (0: no lemma)
+            found[value] = ""
+    return found
+
+
+def build_index(doc: Doc, lexicon: Lexicon, generic: frozenset[str] = frozenset()) -> DocIndex:
+    """Index ``doc`` for the cue words of ``lexicon``; ``generic`` lemmas carry no topic."""
+    sents = list(doc.sents)
+    if len(doc) == 0:
+        return DocIndex(doc, doc.text, sents, [s.start_char for s in sents], [], [])
+    array = doc.to_array([LOWER, LEMMA, POS, IS_STOP, IS_PUNCT, DEP]).astype(np.uint64)
+    words = lexicon.words
+    keys = (
+        set(lexicon.by_first) | words.get("evidence_noun", set()) | words.get("confirm_verb", set())
+    )
+    forms = _strings(doc, array[:, :2])
+    wanted = np.array([h for h, s in forms.items() if s in keys], dtype=np.uint64)
+    is_cue = np.isin(array[:, 0], wanted) | np.isin(array[:, 1], wanted)
+    content_pos = np.array(CONTENT_POS, dtype=np.uint64)
+    is_content = np.isin(array[:, 2], content_pos) & (array[:, 3] == 0)
+    content: list[str | None] = [None] * len(doc)
+    for i in np.flatnonzero(is_content).tolist():
+        lemma = forms[int(array[i, 1])]
+        if lemma not in generic:
+            content[i] = lemma
+    pos = array[:, 2]
+    verb = pos == VERB
+    root = array[:, 5] == doc.vocab.strings["ROOT"]
+    return DocIndex(
+        doc=doc,
+        text=doc.text,
+        sents=sents,
+        sent_starts=[s.start_char for s in sents],
+        cue_tokens=np.flatnonzero(is_cue).tolist(),
+        content=content,
+        punct=array[:, 4] == 1,
+        verb=verb,
+        predicate_root=(verb | (pos == AUX)) & root,
+    )
