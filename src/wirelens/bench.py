@@ -168,20 +168,33 @@ def detect_kernel(
 
 
 def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
-    """Peak resident size in MB (``ru_maxrss`` is KB on Linux, bytes on macOS)."""
+    """Peak resident size in MB of this process (``who=RUSAGE_CHILDREN``: its largest child).
+
+    For this process, /proc's VmHWM where it exists: Linux carries ``ru_maxrss`` over fork and
+    exec, so a spawned worker would otherwise report its parent's peak.
+    """
+    if who == resource.RUSAGE_SELF:
+        hwm = _proc_status_mb("VmHWM:")
+        if hwm is not None:
+            return hwm
     peak = resource.getrusage(who).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def current_rss_mb() -> float | None:
-    """Resident size now, from /proc/self/status (None where that file does not exist)."""
+def _proc_status_mb(field: str) -> float | None:
+    """A kB field of /proc/self/status in MB (None where that file does not exist)."""
     try:
         for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field):
                 return int(line.split()[1]) / 1024
     except (OSError, ValueError, IndexError):
         pass
     return None
+
+
+def current_rss_mb() -> float | None:
+    """Resident size now, from /proc/self/status (None where that file does not exist)."""
+    return _proc_status_mb("VmRSS:")
 
 
 def long_text(articles: Sequence[Article], chars: int = LONG_ARTICLE_CHARS) -> str:
