@@ -7,6 +7,7 @@ articles: its country code (``actors.country``, ``events.actor_country``) and it
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 __all__ = ["country_code", "side_condition"]
 
@@ -31,14 +32,17 @@ def country_code(spec: str) -> str | None:
     return _countries().get(text.lower())
 
 
-def side_condition(spec: str, country_col: str, name_cols: tuple[str, ...]) -> tuple[str, list[str]]:
+def side_condition(
+    spec: str, country_col: str, name_cols: tuple[str, ...]
+) -> tuple[str, list[Any]]:
     """SQL (with ? parameters) true when one side of a row is the actor ``spec``.
 
     A country spec matches the country column; any spec also matches a name column containing it
     (any case), so "Putin" finds "Vladimir Putin" and "Russia" finds "the Russian Defense
     Ministry" by country.
     """
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     code = country_code(spec)
     if code:
         parts.append(f"{country_col} = ?")

@@ -150,7 +150,9 @@ class ClaimGroup:
 
 
 def _outlet(row: dict[str, Any]) -> str:
-    return row["outlet"] or row["title"] or row["path"] or row["article_id"]
+    """The outlet, else the title, else the input file's name: who published this article."""
+    path = (row["path"] or "").rsplit("/", 1)[-1]
+    return row["outlet"] or row["title"] or path or row["article_id"]
 
 
 def _load(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -227,9 +229,9 @@ def _make_group(members: list[dict[str, Any]], vectors: Any) -> ClaimGroup:
     )
     rep = members[int(np.argmax(sim_to_centroid))]
     first = members[order[0]]
-    group_id = "g" + hashlib.sha1(
-        f"{first['article_id']}:{first['claim_id']}".encode()
-    ).hexdigest()[:10]
+    group_id = (
+        "g" + hashlib.sha1(f"{first['article_id']}:{first['claim_id']}".encode()).hexdigest()[:10]
+    )
     seen_stories: set[str] = set()
     out: list[Member] = []
     for i in order:
@@ -400,7 +402,8 @@ def list_groups(
     ``status`` matches the standing; ``actor`` a member's source name (substring, any case) or
     country code; ``since``/``until`` keep groups seen at least once in that range.
     """
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
     if status:
         where.append("s.standing = ?")
         params.append(status)
@@ -444,8 +447,9 @@ def get_group(con: duckdb.DuckDBPyConnection, group_id: str) -> ClaimGroup | Non
     if summary is None:
         return None
     cursor = con.execute(
-        "SELECT g.article_id, g.claim_id, a.published, coalesce(a.outlet, a.title, a.path, "
-        "a.article_id), coalesce(a.story_id, a.article_id), act.name, act.country, g.status, "
+        "SELECT g.article_id, g.claim_id, a.published, coalesce(a.outlet, a.title, "
+        "nullif(regexp_replace(a.path, '^.*/', ''), ''), a.article_id), "
+        "coalesce(a.story_id, a.article_id), act.name, act.country, g.status, "
         "g.role, c.text, c.evidence, g.similarity "
         "FROM claim_groups g JOIN claims c USING (article_id, claim_id) "
         "JOIN articles a USING (article_id) "

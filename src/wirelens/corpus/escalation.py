@@ -55,7 +55,8 @@ def escalation_series(
     until: date | None = None,
 ) -> list[dict[str, Any]]:
     """Daily rows: day, events, index, mean, and event counts per quad class."""
-    where, params = ["coalesce(e.date, a.published) IS NOT NULL"], []
+    where: list[str] = ["coalesce(e.date, a.published) IS NOT NULL"]
+    params: list[Any] = []
     if pair:
         a, b = pair
         a1, p1 = side_condition(a, "e.actor_country", ("aa.name", "e.actor_text"))

@@ -163,8 +163,7 @@ def _svg_dots(title: str, dots: Dots, labels: list[str]) -> str:
     for i, label in enumerate(labels):
         yy = _T + 24 * i + 12
         parts.append(
-            f'<text x="{left - 8}" y="{yy + 4}" text-anchor="end">'
-            f"{html.escape(label[:45])}</text>"
+            f'<text x="{left - 8}" y="{yy + 4}" text-anchor="end">{html.escape(label[:45])}</text>'
         )
         parts.append(f'<line x1="{left}" x2="{_W - _R}" y1="{yy}" y2="{yy}" stroke="#eee"/>')
     for label, day, category, tip in dots:

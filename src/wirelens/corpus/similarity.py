@@ -39,17 +39,30 @@ __all__ = [
 # patterns overlap (the first rewrite wins). Countries are concepts too, so "Russian", "Moscow"
 # and "the Kremlin" match; their IDF keeps them from dominating.
 CONCEPTS: tuple[tuple[str, str], ...] = (
-    ("withdraw", r"withdr[ae]w\w*|pull(?:s|ed|ing)?[ -](?:\w+ ){0,3}?(?:out|back)|pull-?(?:back|out)s?"
-     r"|leav(?:e|es|ing) their positions|return(?:s|ed|ing)? (?:\w+ ){0,6}?to (?:\w+ ){0,2}?bases?"
-     r"|mov(?:e|es|ed|ing) back|draw-?downs?|disengage\w*|de-?escalat\w*"),
+    (
+        "withdraw",
+        r"withdr[ae]w\w*|pull(?:s|ed|ing)?[ -](?:\w+ ){0,3}?(?:out|back)|pull-?(?:back|out)s?"
+        r"|leav(?:e|es|ing) their positions"
+        r"|return(?:s|ed|ing)? (?:\w+ ){0,6}?to (?:\w+ ){0,2}?bases?"
+        r"|mov(?:e|es|ed|ing) back|draw-?downs?|disengage\w*|de-?escalat\w*",
+    ),
     ("troops", r"troops?|forces|military units|units|soldiers|servicemen|tanks|battalions?"),
     ("exercise", r"(?:military )?(?:drills?|exercises?|manoeuvres|maneuvers)"),
-    ("invade", r"inva(?:de|des|ded|ding|sion|sions)|incursions?|offensive|attack(?:s|ed|ing)?"
-     r"|military action|use of force"),
-    ("imminent", r"(?:at )?any (?:time|moment|day)|imminent(?:ly)?|in the coming days"
-     r"|very soon|near future|could (?:begin|happen|start|occur)"),
+    (
+        "invade",
+        r"inva(?:de|des|ded|ding|sion|sions)|incursions?|offensive|attack(?:s|ed|ing)?"
+        r"|military action|use of force",
+    ),
+    (
+        "imminent",
+        r"(?:at )?any (?:time|moment|day)|imminent(?:ly)?|in the coming days"
+        r"|very soon|near future|could (?:begin|happen|start|occur)",
+    ),
     ("embassy", r"embass(?:y|ies)|diplomatic (?:mission|staff|personnel)"),
-    ("relocate", r"relocat\w*|mov(?:e|es|ed|ing) (?:\w+ ){0,5}?to lviv|evacuat\w*|ordered departure"),
+    (
+        "relocate",
+        r"relocat\w*|mov(?:e|es|ed|ing) (?:\w+ ){0,5}?to lviv|evacuat\w*|ordered departure",
+    ),
     ("lviv", r"lviv|lvov"),
     ("expand", r"expan(?:d|ds|ded|sion)|enlargement|eastward|open door|non-?expansion|membership"),
     ("guarantee", r"security guarantees?|legally binding|guarantees?"),

@@ -88,7 +88,9 @@ def actor_timeline(
     if other:
         b_side, b_params = side_condition(other, "e.target_country", ("ta.name", "e.target_text"))
         b_act, b_act_params = side_condition(other, "e.actor_country", ("aa.name", "e.actor_text"))
-        a_tgt, a_tgt_params = side_condition(actor, "e.target_country", ("ta.name", "e.target_text"))
+        a_tgt, a_tgt_params = side_condition(
+            actor, "e.target_country", ("ta.name", "e.target_text")
+        )
         where = f"(({a_side} AND {b_side}) OR ({b_act} AND {a_tgt}))"
         params: list[Any] = a_params + b_params + b_act_params + a_tgt_params
     else:

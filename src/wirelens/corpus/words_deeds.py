@@ -31,10 +31,10 @@ def words_vs_deeds(
     where = [side, "e.modality <> 'negated'", "coalesce(e.date, a.published) IS NOT NULL"]
     if since:
         where.append("coalesce(e.date, a.published) >= ?")
-        params.append(since)  # type: ignore[arg-type]
+        params.append(since)
     if until:
         where.append("coalesce(e.date, a.published) <= ?")
-        params.append(until)  # type: ignore[arg-type]
+        params.append(until)
     words = (
         "(e.quad LIKE 'verbal%' OR (e.quad LIKE 'material%' AND e.modality IN "
         "('claimed', 'planned')))"
