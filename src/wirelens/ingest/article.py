@@ -58,13 +58,17 @@ def normalize_published(raw: str) -> str:
     if not text:
         raise InputError("unreadable publication date '' (empty)")
     try:
-        return _checked(datetime.fromisoformat(text.replace("z", "Z")).date(), raw)
+        parsed = datetime.fromisoformat(text.replace("z", "Z")).date()
     except ValueError:
         pass
+    else:  # outside the try: an out-of-range year must keep its own reason (InputError)
+        return _checked(parsed, raw)
     try:
-        return _checked(parsedate_to_datetime(text).date(), raw)
+        parsed = parsedate_to_datetime(text).date()
     except (TypeError, ValueError, IndexError):
         pass
+    else:
+        return _checked(parsed, raw)
     if _AMBIGUOUS_NUMERIC.match(text):
         raise InputError(f"ambiguous publication date '{raw}' (use YYYY-MM-DD)")
     if not _YEAR.search(text) or not re.search(r"[A-Za-z]{3}", text):

@@ -14,7 +14,7 @@ from .article import InputError, normalize_published
 from .base import Defaults, Item, Rejected, build_article
 from .validate import MAX_TEXT_BYTES, check_bytes
 
-__all__ = ["MAX_HTML_BYTES", "MIN_PARAGRAPH_WORDS", "read_html"]
+__all__ = ["MAX_HTML_BYTES", "MAX_HTML_DEPTH", "MIN_PARAGRAPH_WORDS", "read_html"]
 
 MAX_HTML_BYTES = 4 * MAX_TEXT_BYTES
 """Pages carry markup, scripts and styles around the text, so they may be larger than a text."""
@@ -26,6 +26,16 @@ trafilatura falls back to whatever text a page has, so a page of menus yields "H
 and a script-only page yields "Please enable JavaScript": neither is an article.
 """
 
+MAX_HTML_DEPTH = 255
+"""Deepest element nesting libxml2 parses (without its "huge tree" option, kept off on purpose:
+it also lifts the limits that protect against hostile input); text nested deeper is dropped."""
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
+# Elements with no closing tag (HTML void elements): they never nest anything.
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}
+    | {"source", "track", "wbr"}
+)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _NO_TEXT = "HTML page has no article text"
 
@@ -45,6 +55,30 @@ def _decode(data: bytes, source: str) -> str:
             return data.decode(charset)
         except (LookupError, UnicodeDecodeError):
             raise InputError(f"{error} (and not valid {charset} as the page declares)") from None
+
+
+def _nesting_depth(markup: str, limit: int = MAX_HTML_DEPTH) -> int:
+    """Deepest element nesting in ``markup`` (a tag count: stops early once past ``limit``)."""
+    depth = deepest = 0
+    for match in _TAG.finditer(markup):
+        closing, name, self_closing = match.groups()
+        if self_closing or name.lower() in _VOID:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            break
+    return deepest
+
+
+def _no_text_reason(markup: str) -> str:
+    """Why a page gave no article text: too deep for the parser to read, or just none."""
+    if _nesting_depth(markup) > MAX_HTML_DEPTH:
+        return (
+            f"HTML page is nested too deeply to read (more than {MAX_HTML_DEPTH} levels of "
+            "elements); no article text found above that depth"
+        )
+    return _NO_TEXT
 
 
 def _has_article_text(text: str) -> bool:
@@ -90,7 +124,7 @@ def read_html(data: bytes, source: str, defaults: Defaults) -> Item:
         return Rejected(source, f"HTML page could not be parsed ({type(error).__name__})")
     text = getattr(document, "text", None) if document is not None else None
     if not isinstance(text, str) or not _has_article_text(text):
-        return Rejected(source, _NO_TEXT)
+        return Rejected(source, _no_text_reason(markup))
     published = _metadata_date(getattr(document, "date", None))
     return build_article(
         text,
