@@ -92,7 +92,7 @@ def render(result: dict[str, Any], console: Console) -> None:
                 f"{run['docs_per_s']:.2f}",
                 f"{run['chars_per_s']:,.0f}",
                 f"{run['speedup']:.2f}" if run.get("speedup") else "",
-                f"{run['utilisation']:.0%}",
+                f"{run['utilisation']:.0%}" if "utilisation" in run else "",
                 f"{run['peak_rss_mb']:.0f}",
             )
         console.print(workers)
