@@ -21,6 +21,7 @@ never disputed, unsupported, denied or retracted without an evidence span in the
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 
 from spacy.tokens import Doc, Token
@@ -29,7 +30,7 @@ from ...model import Analysis, Claim, Evidence, Quote
 from ..places import place_at
 from .candidates import (
     Draft,
-    affiliation,
+    affiliations,
     article_candidates,
     quote_drafts,
     sentence_of,
@@ -134,7 +135,8 @@ class _Builder:
         self.index = build_index(doc, lexicon, GENERIC)  # every per-Doc lookup, built once
         self.text = self.index.text
         self.starts = self.index.sent_starts
-        self.affiliations = {q.id: affiliation(analysis, q) for q in analysis.quotes}
+        self.affiliations = affiliations(analysis)
+        self.places = sorted((p.start, p.end) for p in analysis.places)
         self.drafts: list[Draft] = quote_drafts(analysis, self.starts, self.affiliations)
         self.statements: list[Statement] = []
         self.reporter_self: dict[int, list[CueHit]] = defaultdict(list)  # sentence -> hits
@@ -334,11 +336,20 @@ class _Builder:
                     evidence=sorted((e for _, e in draft.evidence), key=lambda e: e.start),
                     checkworthiness=round(min(1.0, max(0.0, draft.score)), 4),
                     date=self._date(draft.start, draft.end, sent.start_char, sent.end_char),
-                    place_id=place_at(self.analysis, draft.start, draft.end)
-                    or place_at(self.analysis, sent.start_char, sent.end_char),
+                    place_id=self._place(draft.start, draft.end)
+                    or self._place(sent.start_char, sent.end_char),
                 )
             )
         return claims
+
+    def _place(self, start: int, end: int) -> str | None:
+        """``place_at``, asked only when some place lies inside ``[start, end)``."""
+        i = bisect_left(self.places, (start, -1))
+        while i < len(self.places) and self.places[i][0] < end:
+            if self.places[i][1] <= end:
+                return place_at(self.analysis, start, end)
+            i += 1
+        return None
 
     def _date(self, start: int, end: int, sent_start: int, sent_end: int) -> str | None:
         """A calendar date said in the claim, else in its sentence."""

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -48,6 +49,48 @@ def affiliation(analysis: Analysis, quote: Quote) -> frozenset[str]:
         if quote.source.actor_id == actor.id and actor.organization:
             ids.add(actor.organization)
     return frozenset(ids)
+
+
+def affiliations(analysis: Analysis) -> dict[str, frozenset[str]]:
+    """:func:`affiliation` of every quote, by quote id, in one pass over sorted mentions."""
+    mentions = sorted((s, e, actor.id) for actor in analysis.actors for s, e in actor.mentions)
+    starts = [m[0] for m in mentions]
+    organizations = {a.id: a.organization for a in analysis.actors if a.organization}
+    found: dict[str, frozenset[str]] = {}
+    for quote in analysis.quotes:
+        source = quote.source
+        if source is None:
+            found[quote.id] = frozenset()
+            continue
+        ids = {source.actor_id} if source.actor_id else set()
+        i = bisect_left(starts, source.start)
+        while i < len(mentions) and mentions[i][0] <= source.end:
+            if mentions[i][1] <= source.end:
+                ids.add(mentions[i][2])
+            i += 1
+        if source.actor_id in organizations:
+            ids.add(organizations[source.actor_id])
+        found[quote.id] = frozenset(ids)
+    return found
+
+
+class Regions:
+    """Character regions, merged once, for fast "does ``[start, end)`` overlap any?" tests."""
+
+    def __init__(self, regions: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for s, e in sorted(regions):
+            if merged and s < merged[-1][1]:  # overlapping (not merely touching): one region
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self.starts = [s for s, _ in merged]
+        self.ends = [e for _, e in merged]  # ascending, since the regions are disjoint
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when some region ``[s, e)`` has ``s < end and start < e``."""
+        i = bisect_right(self.ends, start)  # the first region ending after ``start``
+        return i < len(self.ends) and self.starts[i] < end
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -110,10 +153,6 @@ def quote_drafts(
     return drafts
 
 
-def _covered(start: int, end: int, regions: list[tuple[int, int]]) -> bool:
-    return any(s < end and start < e for s, e in regions)
-
-
 def is_statement(sent: Span) -> bool:
     """At least six words, not a question, and a verb: a sentence that may state a fact."""
     words = [t for t in sent if not t.is_punct]
@@ -153,27 +192,28 @@ def article_candidates(
     sents = list(doc.sents) if index is None else index.sents
     statement = is_statement if index is None else index.looks_like_statement
     starts = [s.start_char for s in sents]
+    attributed_at, bearing_at = Regions(attributed), Regions(bearing)
     spans: list[tuple[int, int]] = []
     numeric: dict[int, list[Span]] = {}  # sentence number -> numeric entities (one pass)
     for ent in doc.ents:
         if ent.label_ in NUMERIC_LABELS:
             numeric.setdefault(sentence_of(starts, ent.start_char), []).append(ent)
     for number, sent in enumerate(sents):
-        if _covered(sent.start_char, sent.end_char, bearing):
+        if bearing_at.overlaps(sent.start_char, sent.end_char):
             continue
-        if not _covered(sent.start_char, sent.end_char, attributed):
+        if not attributed_at.overlaps(sent.start_char, sent.end_char):
             if statement(sent):
                 spans.append(trim(text, sent.start_char, sent.end_char))
             continue
         for ent in numeric.get(number, []):
-            if ent.label_ not in NUMERIC_LABELS or _covered(
-                ent.start_char, ent.end_char, attributed
+            if ent.label_ not in NUMERIC_LABELS or attributed_at.overlaps(
+                ent.start_char, ent.end_char
             ):
                 continue
             head = _numeric_phrase(ent.root)
             start, end = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
             if head.i - head.left_edge.i + head.right_edge.i - head.i < 3:
                 continue
-            if not _covered(start, end, attributed) and (start, end) not in spans:
+            if not attributed_at.overlaps(start, end) and (start, end) not in spans:
                 spans.append(trim(text, start, end))
     return spans

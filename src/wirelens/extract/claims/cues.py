@@ -169,10 +169,16 @@ def find_cues(
     start are visited; the hits are the same.
     """
     lexicon = lexicon or load_lexicon()
-    span = doc.char_span(start, end, alignment_mode="expand") if end > start else None
-    if span is None:
+    if end <= start:
         return []
-    first, last = span.start, span.end
+    if index is None:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        found = (span.start, span.end) if span is not None else None
+    else:
+        found = index.token_range(start, end)
+    if found is None:
+        return []
+    first, last = found
     positions = range(first, last) if index is None else index.cue_positions(first, last)
     hits = _phrase_hits(doc, positions, last, lexicon)
     taken = {i for h in hits for i in range(h.start, h.end)}

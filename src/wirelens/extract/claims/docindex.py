@@ -19,7 +19,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 import numpy as np
-from spacy.attrs import DEP, IS_PUNCT, IS_STOP, LEMMA, LOWER, POS
+from spacy.attrs import DEP, IDX, IS_PUNCT, IS_STOP, LEMMA, LENGTH, LOWER, POS
 from spacy.symbols import ADJ, AUX, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span
 
@@ -39,6 +39,8 @@ class DocIndex:
     sent_starts: list[int]  # character offset where each sentence starts
     cue_tokens: list[int]  # sorted token positions where a cue may start
     content: list[str | None] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # character offset of each token
+    ends: list[int] = field(default_factory=list)  # end of each token's text (no whitespace)
     punct: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     verb: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # pos VERB
     predicate_root: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
@@ -52,6 +54,19 @@ class DocIndex:
         if self.text[sent.start_char : sent.end_char].rstrip().endswith("?"):
             return False
         return bool(self.predicate_root[lo:hi].any() or self.verb[lo:hi].any())
+
+    def token_range(self, start: int, end: int) -> tuple[int, int] | None:
+        """Tokens ``[first, last)`` that characters ``[start, end)`` touch: the same range as
+        ``doc.char_span(start, end, alignment_mode="expand")``, without building the Span."""
+        if not 0 <= start < len(self.text) or not 0 < end <= len(self.text) or not self.starts:
+            return None
+        first = bisect_right(self.starts, start) - 1
+        last = bisect_right(self.starts, end - 1) - 1
+        if first < 0 or last < 0:
+            return None
+        if start == self.ends[first]:  # on the trailing space of a token: not that token
+            first += 1
+        return first, max(first, last + 1)
 
     def cue_positions(self, first: int, last: int) -> list[int]:
         """Candidate cue tokens among positions ``[first, last)``."""
@@ -81,7 +96,8 @@ def build_index(doc: Doc, lexicon: Lexicon, generic: frozenset[str] = frozenset(
     sents = list(doc.sents)
     if len(doc) == 0:
         return DocIndex(doc, doc.text, sents, [s.start_char for s in sents], [], [])
-    array = doc.to_array([LOWER, LEMMA, POS, IS_STOP, IS_PUNCT, DEP]).astype(np.uint64)
+    array = doc.to_array([LOWER, LEMMA, POS, IS_STOP, IS_PUNCT, DEP, IDX, LENGTH])
+    array = array.astype(np.uint64)
     words = lexicon.words
     keys = (
         set(lexicon.by_first) | words.get("evidence_noun", set()) | words.get("confirm_verb", set())
@@ -106,6 +122,8 @@ def build_index(doc: Doc, lexicon: Lexicon, generic: frozenset[str] = frozenset(
         sent_starts=[s.start_char for s in sents],
         cue_tokens=np.flatnonzero(is_cue).tolist(),
         content=content,
+        starts=array[:, 6].tolist(),
+        ends=(array[:, 6] + array[:, 7]).tolist(),
         punct=array[:, 4] == 1,
         verb=verb,
         predicate_root=(verb | (pos == AUX)) & root,

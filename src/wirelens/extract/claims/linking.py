@@ -63,20 +63,23 @@ def topic_of(
 
     ``index`` (built with ``GENERIC``) supplies the content lemmas without visiting tokens.
     """
+    if index is not None:
+        found = index.token_range(start, end) if end > start else None
+        if found is None or found[0] == found[1]:
+            return Topic(topic_groups("", lexicon), set())
+        first, last = found
+        lemmas = {lemma for lemma in index.content[first:last] if lemma is not None}
+        text = index.text[index.starts[first] : index.ends[last - 1]]
+        return Topic(topic_groups(text, lexicon), lemmas)
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return Topic(topic_groups("", lexicon), set())
-    if index is not None:
-        lemmas = {lemma for lemma in index.content[span.start : span.end] if lemma is not None}
-        text = index.text[span.start_char : span.end_char]
-    else:
-        lemmas = {
-            t.lemma_.lower()
-            for t in span
-            if t.pos_ in _CONTENT_POS and not t.is_stop and t.lemma_.lower() not in GENERIC
-        }
-        text = span.text
-    return Topic(topic_groups(text, lexicon), lemmas)
+    lemmas = {
+        t.lemma_.lower()
+        for t in span
+        if t.pos_ in _CONTENT_POS and not t.is_stop and t.lemma_.lower() not in GENERIC
+    }
+    return Topic(topic_groups(span.text, lexicon), lemmas)
 
 
 def _score(
