@@ -11,7 +11,7 @@ import importlib
 import typer
 
 # Modules of this package whose ``register(app)`` adds commands to the ``wirelens`` app.
-MODULES: list[str] = ["bench", "corpus", "views"]
+MODULES: list[str] = ["bench", "corpus", "views", "serve"]
 
 
 def register_all(app: typer.Typer) -> None:
