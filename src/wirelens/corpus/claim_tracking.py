@@ -225,7 +225,12 @@ def _make_group(members: list[dict[str, Any]], vectors: Any) -> ClaimGroup:
     sim_to_centroid = np.asarray(vectors @ centroid).ravel() / (np.linalg.norm(centroid) or 1.0)
     order = sorted(
         range(len(members)),
-        key=lambda i: (members[i]["published"] or date.max, members[i]["article_id"]),
+        # same day: a story's original before its copies
+        key=lambda i: (
+            members[i]["published"] or date.max,
+            members[i]["story_id"] != members[i]["article_id"],
+            members[i]["article_id"],
+        ),
     )
     rep = members[int(np.argmax(sim_to_centroid))]
     first = members[order[0]]
@@ -416,7 +421,7 @@ def list_groups(
     if actor:
         where.append(
             "(list_contains(s.countries, upper(?)) OR "
-            "len(list_filter(s.sources, x -> contains(lower(x), lower(?)))) > 0)"
+            "len(list_filter(s.sources, lambda x: contains(lower(x), lower(?)))) > 0)"
         )
         params.extend([actor, actor])
     sql = (
@@ -455,7 +460,8 @@ def get_group(con: duckdb.DuckDBPyConnection, group_id: str) -> ClaimGroup | Non
         "JOIN articles a USING (article_id) "
         "LEFT JOIN actors act ON act.article_id = c.article_id "
         "AND act.actor_id = c.source_actor_id "
-        "WHERE g.group_id = ? ORDER BY a.published NULLS LAST, g.article_id, c.span_start",
+        "WHERE g.group_id = ? ORDER BY a.published NULLS LAST, "
+        "coalesce(a.story_id, a.article_id) <> a.article_id, g.article_id, c.span_start",
         [group_id],
     )
     members = [
