@@ -127,6 +127,7 @@ def _appositions(span: Span) -> list[Span]:
 class _ActorBuilder:
     def __init__(self, doc: Doc, gazetteer: Gazetteer, year: int | None) -> None:
         self.doc = doc
+        self.text = doc.text  # spaCy rebuilds doc.text on every access: read it once
         self.gazetteer = gazetteer
         self.year = year
         self.drafts: dict[tuple[str, str], _Draft] = {}
@@ -236,9 +237,9 @@ class _ActorBuilder:
                 continue
             start, end, _ = max(found, key=lambda f: (f[0], f[1] - f[0]))
             role_start = phrase.start_char + start
-            draft.add_role(self.doc.text[role_start : phrase.start_char + end])
+            draft.add_role(self.text[role_start : phrase.start_char + end])
             self.role_spans.append((role_start, phrase.start_char + end))
-            affiliation = self.doc.text[phrase.start_char : role_start].strip(" ,'’s")
+            affiliation = self.text[phrase.start_char : role_start].strip(" ,'’s")
             self.affiliate(draft, affiliation)
 
     def affiliate(self, draft: _Draft, affiliation: str) -> None:

@@ -775,10 +775,13 @@ def _counts_things(tok: Token) -> bool:
     return tok.dep_ == "nummod" and tok.head.tag_ in ("NNS", "NNPS") and not determined
 
 
-def _plausible(doc: Doc, start: int, end: int, rule: Rule, in_entity: bool) -> bool:
-    """Reject pattern hits that are ordinary words here: 'may' the modal, 'march' the verb."""
-    text = doc.text[start:end]
-    for word in _CAPITALISED.finditer(text):
+def _plausible(doc: Doc, text: str, start: int, end: int, rule: Rule, in_entity: bool) -> bool:
+    """Reject pattern hits that are ordinary words here: 'may' the modal, 'march' the verb.
+
+    ``text`` is ``doc.text``, passed in: spaCy rebuilds it on every access.
+    """
+    expression = text[start:end]
+    for word in _CAPITALISED.finditer(expression):
         if not word.group(0)[0].isupper():
             return False
     span = _tokens(doc, start, end)
@@ -802,7 +805,7 @@ def _plausible(doc: Doc, start: int, end: int, rule: Rule, in_entity: bool) -> b
         return False  # "the future treaty", "the past decisions": adjectives, not times
     if rule.name == "year" and _counts_things(span[-1]):
         return False
-    m = rule.pattern.fullmatch(clean_expression(text))
+    m = rule.pattern.fullmatch(clean_expression(expression))
     anchored = m is not None and any(m.groupdict().get(g) for g in ("rel", "pre", "mod", "sy"))
     if rule.needs_context and not in_entity and not anchored:
         before = doc[span.start - 1] if span.start > 0 else None
@@ -843,7 +846,9 @@ def find_candidates(doc: Doc) -> list[_Candidate]:
     for rule in RULES:
         for m in _bounded(rule).finditer(text):
             start, end = m.start(), m.end()
-            if end > start and _plausible(doc, start, end, rule, _inside(entities, start, end)):
+            if end > start and _plausible(
+                doc, text, start, end, rule, _inside(entities, start, end)
+            ):
                 found.append(_Candidate(start, end, rule))
     for start, end in entities:
         raw = text[start:end]
@@ -852,7 +857,7 @@ def find_candidates(doc: Doc) -> list[_Candidate]:
             offset = start + len(raw) - len(piece)
             piece_end = offset + len(piece.rstrip(" ,.;:"))
             hit = match_rule(text[offset:piece_end])
-            if hit and _plausible(doc, offset, piece_end, hit[0], True):
+            if hit and _plausible(doc, text, offset, piece_end, hit[0], True):
                 found.append(_Candidate(offset, piece_end, hit[0]))
                 break
     # Longest first; on ties, the earlier rule in RULES (more specific) wins.
@@ -882,9 +887,10 @@ def infer_published(doc: Doc) -> str | None:
     weekday mention ("Tuesday") is preferred, since news dates events by weekday relative to the
     day of publication; among equals the latest wins (articles report up to their own day).
     """
+    text = doc.text  # spaCy joins the tokens on every access: once
     dates: list[date] = []
     for rule in _FULL_DATES:
-        for m in _bounded(rule).finditer(doc.text):
+        for m in _bounded(rule).finditer(text):
             _, value = rule.normalise(m, None, "past")
             if value:
                 try:
@@ -893,7 +899,7 @@ def infer_published(doc: Doc) -> str | None:
                     continue
     if not dates:
         return None
-    mentioned = {WEEKDAYS[w.lower()] for w in re.findall(rf"\b({WD})\b", doc.text, re.IGNORECASE)}
+    mentioned = {WEEKDAYS[w.lower()] for w in re.findall(rf"\b({WD})\b", text, re.IGNORECASE)}
     agreeing = [d for d in dates if d.weekday() in mentioned]
     return _iso(max(agreeing or dates))
 

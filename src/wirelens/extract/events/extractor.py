@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from ...model import Analysis, Event, EventParticipant, Quote, TextSpan
+from ..doctext import doc_text
 from . import attributes
 from .classifier import Features, load_default
 from .features import hyphen_start, lookup_trigger, pair_features, token_span
@@ -135,7 +136,7 @@ def _target_tokens(tok: Token, actor_tok: Token | None) -> list[Token]:
 
 def _nominal(tok: Token) -> str:
     first = hyphen_start(tok)
-    return tok.doc.text[first.idx : tok.idx + len(tok)].lower() if first else tok.lemma_.lower()
+    return tok.doc[first.i : tok.i + 1].text.lower() if first else tok.lemma_.lower()
 
 
 def _trigger_candidates(doc: Doc, analysis: Analysis, mentions: Mentions) -> list[_Candidate]:
@@ -203,7 +204,7 @@ def _speech_candidates(
                 continue  # a speaker's own side is not the target of its words
             seen.add(actor.id)
             target = EventParticipant(
-                text=doc.text[s:e],
+                text=doc_text(doc)[s:e],
                 start=s,
                 end=e,
                 actor_id=actor.id,
@@ -306,7 +307,7 @@ def _event(doc: Doc, analysis: Analysis, c: _Candidate, event_type: str) -> Even
         quad=type_info()[event_type].quad,
         actor=c.actor,
         target=c.target,
-        trigger=TextSpan(text=doc.text[start:end], start=start, end=end),
+        trigger=TextSpan(text=doc_text(doc)[start:end], start=start, end=end),
         modality=mod,
         date=attributes.event_date(analysis, trig, c.quote, mod),
         place_id=attributes.event_place(analysis, trig),

@@ -83,7 +83,7 @@ def trigger_keys(trig: Token) -> list[str]:
     keys = []
     first = hyphen_start(trig)
     if first is not None:  # "build-up" parses as build - up
-        keys.append(trig.doc.text[first.idx : trig.idx + len(trig)].lower())
+        keys.append(trig.doc[first.i : trig.i + 1].text.lower())
     for child in trig.children:
         if child.dep_ == "prt" or (child.dep_ == "advmod" and child.lower_ in {"back", "out"}):
             keys.append(f"{lemma} {child.lemma_.lower()}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from ...model import Actor, Analysis, EventParticipant, Quote
+from ..doctext import doc_text
 
 _MIL = {
     "troop",
@@ -51,7 +52,7 @@ def _participant(
     doc: Doc, start: int, end: int, actor: Actor | None, sector: str | None
 ) -> EventParticipant:
     return EventParticipant(
-        text=doc.text[start:end],
+        text=doc_text(doc)[start:end],
         start=start,
         end=end,
         actor_id=actor.id if actor else None,
