@@ -195,11 +195,15 @@ def _claim_card(group: Any, summary: dict[str, Any]) -> dict[str, Any]:
     first, last = (min(dated), max(dated)) if dated else (None, None)
     span = max(1, (last - first).days) if first and last else 1
     lanes: dict[str, int] = {}
+    taken: dict[tuple[int, float], int] = {}
     points = []
     for m in group.members:
         lane = lanes.setdefault(m.outlet, len(lanes))
-        x = 4 + 92 * ((m.date - first).days / span) if m.date and first else 50
-        points.append({"m": m, "x": round(x, 2), "lane": lane})
+        x = 92 * ((m.date - first).days / span) if m.date and first else 46
+        # Same outlet, same day: set the later dots beside the first instead of on top of it.
+        nth = taken.get((lane, x), 0)
+        taken[(lane, x)] = nth + 1
+        points.append({"m": m, "x": round(x + 2.4 * nth, 2), "lane": lane})
     return {
         "group": group,
         "summary": summary,
