@@ -71,20 +71,25 @@ class Error(BaseModel):
 
 
 class AnalyzeRequest(BaseModel):
-    """One article: its ``text`` or a ``url`` to fetch (exactly one), plus optional metadata."""
+    """One article: its ``text``, or a ``url`` to fetch when no text is given, plus metadata.
+
+    With both, the text is analysed and the URL is kept as metadata (the store's update key).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     text: str | None = Field(None, description="The article text (plain text).")
-    url: str | None = Field(None, description="An http(s) page to fetch and read instead.")
+    url: str | None = Field(
+        None, max_length=4000, description="Page to fetch when no text is given; else metadata."
+    )
     published: str | None = Field(None, description="Publication date, e.g. 2022-02-15.")
     title: str | None = None
     outlet: str | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> AnalyzeRequest:
-        if (self.text is None) == (self.url is None):
-            raise ValueError("give exactly one of 'text' or 'url'")
+        if self.text is None and self.url is None:
+            raise ValueError("give 'text' or 'url'")
         return self
 
 
@@ -282,7 +287,7 @@ class Service:
         from .ingest.base import Defaults, build_article
         from .ingest.url import FetchOptions, fetch_page
 
-        if request.url is not None:
+        if request.text is None and request.url is not None:
             options = FetchOptions(allow_private=self.allow_private_urls)
             defaults = Defaults(published=request.published, outlet=request.outlet)
             item = fetch_page(request.url, request.url, defaults, options)
@@ -291,7 +296,7 @@ class Service:
         else:
             item = build_article(
                 request.text or "", "request", Defaults(), title=request.title,
-                outlet=request.outlet, published=request.published,
+                outlet=request.outlet, published=request.published, url=request.url,
             )  # fmt: skip
         if not isinstance(item, Article):
             raise InputError(item.reason)

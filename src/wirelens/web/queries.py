@@ -275,6 +275,11 @@ def actor_network(
 # --- one article back from its rows ----------------------------------------------------------------
 
 
+# Record ids are a letter and a running number (A1, A2, ..., A10): order numerically, which is
+# the order the extractors produced them in.
+_BY_ID = "length({0}), {0}"
+
+
 def _rows(
     con: duckdb.DuckDBPyConnection, table: str, article_id: str, order: str
 ) -> list[dict[str, Any]]:
@@ -307,7 +312,7 @@ def load_analysis(con: duckdb.DuckDBPyConnection, article_id: str) -> Analysis |
         language=art["language"] or "en", text=art["text"], path=art["path"],
     )  # fmt: skip
     analysis = Analysis(article=article)
-    for r in _rows(con, "actors", article_id, "actor_id"):
+    for r in _rows(con, "actors", article_id, _BY_ID.format("actor_id")):
         analysis.actors.append(
             Actor(
                 id=r["actor_id"], name=r["name"], kind=r["kind"] or "unknown",
@@ -316,7 +321,7 @@ def load_analysis(con: duckdb.DuckDBPyConnection, article_id: str) -> Analysis |
                 mentions=[tuple(m) for m in _json(r["mentions"]) or []],
             )
         )  # fmt: skip
-    for r in _rows(con, "quotes", article_id, "source_start NULLS LAST, quote_id"):
+    for r in _rows(con, "quotes", article_id, _BY_ID.format("quote_id")):
         source = _span(r["source_text"], r["source_start"], r["source_end"])
         cue = _span(r["cue_text"], r["cue_start"], r["cue_end"])
         analysis.quotes.append(
@@ -332,7 +337,7 @@ def load_analysis(con: duckdb.DuckDBPyConnection, article_id: str) -> Analysis |
                 date=_iso(r["date"]), place_id=r["place_id"],
             )
         )  # fmt: skip
-    for r in _rows(con, "claims", article_id, "span_start, claim_id"):
+    for r in _rows(con, "claims", article_id, _BY_ID.format("claim_id")):
         analysis.claims.append(
             Claim(
                 id=r["claim_id"], text=r["text"], span=(r["span_start"], r["span_end"]),
@@ -342,7 +347,7 @@ def load_analysis(con: duckdb.DuckDBPyConnection, article_id: str) -> Analysis |
                 evidence=[Evidence(**e) for e in _json(r["evidence"]) or []],
             )
         )  # fmt: skip
-    for r in _rows(con, "events", article_id, "trigger_start, event_id"):
+    for r in _rows(con, "events", article_id, _BY_ID.format("event_id")):
         target = _span(r["target_text"], r["target_start"], r["target_end"])
         analysis.events.append(
             Event(
@@ -364,7 +369,7 @@ def load_analysis(con: duckdb.DuckDBPyConnection, article_id: str) -> Analysis |
                 if r["quantity_value"] is not None and r["quantity_unit"] is not None else None,
             )
         )  # fmt: skip
-    for r in _rows(con, "times", article_id, "start, time_id"):
+    for r in _rows(con, "times", article_id, _BY_ID.format("time_id")):
         analysis.times.append(
             Time(text=r["text"], start=r["start"], end=r["end"], type=r["type"], value=r["value"])
         )
