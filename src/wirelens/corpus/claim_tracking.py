@@ -30,8 +30,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .similarity import informative, similar_pairs, vectorize
-
 if TYPE_CHECKING:
     import duckdb
 
@@ -199,6 +197,9 @@ def group_claims(
     window_days: int = WINDOW_DAYS,
 ) -> list[ClaimGroup]:
     """Group the store's claims across articles (see the module docstring); nothing is written."""
+    # scikit-learn/scipy load only when grouping, not for every read of stored groups
+    from .similarity import informative, similar_pairs, vectorize
+
     claims = [c for c in _load(con) if informative(c["text"])]
     if not claims:
         return []
