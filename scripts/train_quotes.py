@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
-from spacy.tokens import Doc
+from spacy.tokens import Doc, DocBin
 
 from wirelens.evaluate.polnear import Attribution, read_directory
 from wirelens.extract.quotes.cues import MODELS, cue_features, hand_lexicon
@@ -32,14 +32,21 @@ from wirelens.pipeline import load_nlp
 MIN_CUES = 2  # keep lemmas seen as a cue at least this often (or in the hand lexicon)
 
 
-def parsed(path: Path) -> list[tuple[Doc, list[Attribution]]]:
-    """(parsed doc, gold attributions) per article of one PolNeAR directory."""
+def parsed(path: Path, cache: Path | None = None) -> list[tuple[Doc, list[Attribution]]]:
+    """(parsed doc, gold attributions) per article of one PolNeAR directory.
+
+    With ``cache`` (a DocBin file outside the repository) the parse is read from / written to it.
+    """
     docs = read_directory(path)
     nlp = load_nlp()
-    texts = (text for _, text, _ in docs)
-    return [
-        (doc, gold) for (_, _, gold), doc in zip(docs, nlp.pipe(texts, batch_size=16), strict=True)
-    ]
+    if cache is not None and cache.exists():
+        parses = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
+    else:
+        parses = list(nlp.pipe((text for _, text, _ in docs), batch_size=16))
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            DocBin(docs=parses).to_disk(cache)
+    return [(doc, gold) for (_, _, gold), doc in zip(docs, parses, strict=True)]
 
 
 def _cue_chars(doc: Doc, gold: list[Attribution]) -> bytearray:
@@ -130,8 +137,12 @@ def main() -> None:
         "train_dir", type=Path, help="PolNeAR train directory (text/, attributions/)"
     )
     parser.add_argument("--out", type=Path, default=MODELS / "cue_lemmas.json")
+    parser.add_argument(
+        "--first", type=int, default=None, help="fit on the first N articles only (dev loop)"
+    )
+    parser.add_argument("--cache", type=Path, default=None, help="DocBin parse cache")
     args = parser.parse_args()
-    data = parsed(args.train_dir)
+    data = parsed(args.train_dir, args.cache)[: args.first]
     lemmas = train_lemmas(data)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {

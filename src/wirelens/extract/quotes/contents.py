@@ -57,6 +57,19 @@ def _clause_content(att: Attribution) -> list[Span]:
         ]
         if objs:
             return [(subtree_span(objs[0])[0], subtree_span(objs[-1])[1])]
+    if att.cue_class != "noun":
+        # Any cue verb: its object(s) through a predicative complement ("called him a “wreck”").
+        objs = [
+            c
+            for c in cue.children
+            if c.dep_ in ("dobj", "oprd", "dative") and c.i > cue.i and not _channel_with_relcl(c)
+        ]
+        if objs:
+            return [(subtree_span(objs[0])[0], subtree_span(objs[-1])[1])]
+        passive = [c for c in cue.children if c.dep_ == "nsubjpass"]
+        if passive and any(c.dep_ == "agent" for c in cue.children):
+            # "was first reported by the Times": the passive subject is what was reported.
+            return [subtree_span(passive[0])]
     if att.lemma in ("say", "tell", "add", "reply", "answer", "respond"):
         # "said so", "said yes"
         short = [c for c in cue.children if c.i > cue.i and c.lower_ in SHORT_ANSWERS]
@@ -126,9 +139,12 @@ def _according_content(att: Attribution) -> list[Span]:
 
 
 def _parenthetical_content(att: Attribution) -> list[Span]:
-    """Content of a parenthetical cue ("The plan, he said, is sound"), attached as parataxis."""
+    """Content of a parenthetical cue ("The plan, he said, is sound", "As Pew noted, …")."""
     cue = att.cue
-    if cue.dep_ != "parataxis":
+    as_clause = cue.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ == "as" for c in cue.children
+    )
+    if cue.dep_ != "parataxis" and not as_clause:
         return []
     return subtract(subtree_span(cue.head), subtree_span(cue))
 

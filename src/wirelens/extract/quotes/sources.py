@@ -51,6 +51,9 @@ def find_source(text: str, att: Attribution) -> tuple[Span, Token] | None:
         return trim(text, _noun_phrase(pobj)), pobj
     if att.cue_class == "noun":
         return _noun_cue_source(text, cue)
+    agent = _agent(cue)
+    if agent is not None:
+        return trim(text, _noun_phrase(agent)), agent  # "was reported by the Times"
     if att.lemma in RAISING or any(c.dep_ in ("nsubjpass", "auxpass") for c in cue.children):
         return None  # "X seems to …", "X is expected to …": X is not the one attributing
     subj = _subject(cue)
@@ -76,6 +79,14 @@ def find_source(text: str, att: Attribution) -> tuple[Span, Token] | None:
             return trim(text, subtree_span(poster)), poster
         return token_span(subj), head
     return trim(text, _noun_phrase(subj)), subj
+
+
+def _agent(verb: Token) -> Token | None:
+    """The object of a passive verb's "by" agent ("was reported by the Times" -> Times)."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
 
 
 def _noun_cue_source(text: str, noun: Token) -> tuple[Span, Token] | None:
