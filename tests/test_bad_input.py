@@ -233,7 +233,7 @@ def test_ingest_stores_the_good_and_records_every_rejection(
     stored = {_relative(str(p), root) for (p,) in _rows(db, "SELECT path FROM articles")}
     error_rows = _rows(db, "SELECT source, reason FROM ingest_errors")
     errors = {_relative(str(s), root): str(r) for s, r in error_rows}
-    n_articles = _rows(db, "SELECT count(*) FROM articles")[0][0]
+    n_articles = int(str(_rows(db, "SELECT count(*) FROM articles")[0][0]))
 
     # inputs in = stored + rejected, and each input is where it belongs
     assert len(expect) == n_articles + len(errors), (n_articles, sorted(errors))

@@ -19,6 +19,7 @@ the old article and all its rows in the same transaction. Near-duplicate copies 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -226,6 +227,22 @@ QUAD_CLASS: dict[Quad, int] = {  # GDELT QuadClass numbering
 
 class StoreError(RuntimeError):
     """A store that cannot be opened or queried; ``str(error)`` is a user-facing reason."""
+
+
+# Phrases in DuckDB's errors that mean the file itself is damaged (not locked, not missing).
+_DAMAGE_SIGNS = (
+    "not a valid DuckDB database",
+    "Corrupt database file",
+    "Could not read enough bytes",
+    "checksum",
+    "INTERNAL Error",
+)
+
+
+def _reason(error: BaseException) -> str:
+    """DuckDB's message without its error-class prefix, on one line."""
+    text = " ".join(str(error).split())
+    return text.removeprefix("TransactionContext Error: ").removeprefix("Failed to commit: ")
 
 
 def arrow_schema(table: str) -> pa.Schema:
@@ -506,9 +523,26 @@ class Store:
                 str(self.path), read_only=read_only
             )
         except duckdb.Error as error:
-            raise StoreError(f"cannot open store {self.path}: {error}") from error
+            raise StoreError(f"cannot open store {self.path}: {self._explain(error)}") from error
         if not read_only:
-            self.con.execute(_ddl())
+            try:
+                self.con.execute(_ddl())
+            except duckdb.Error as error:
+                self.con.close()
+                raise StoreError(
+                    f"cannot open store {self.path}: {self._explain(error)}"
+                ) from error
+
+    def _explain(self, error: BaseException) -> str:
+        """DuckDB's reason, plus how to recover when it says the file is damaged."""
+        reason = _reason(error)
+        if any(sign in reason for sign in _DAMAGE_SIGNS):
+            reason = reason.rstrip("!. ") + (
+                f". The store file looks damaged; wirelens has not changed it. To recover, move "
+                f"it aside (mv {self.path} {self.path}.damaged) and rebuild the store from the "
+                "inputs with `wirelens ingest` (an ingest is idempotent and can be rerun)"
+            )
+        return reason
 
     def __enter__(self) -> Store:
         return self
@@ -523,11 +557,18 @@ class Store:
 
     def start_run(self, inputs: Sequence[str]) -> str:
         """Record the start of an ingest run; returns its id."""
+        import duckdb
+
         run_id = uuid.uuid4().hex[:12]
-        self.con.execute(
-            "INSERT INTO ingest_runs VALUES (?, ?, NULL, 'running', ?, 0, 0, 0, 0)",
-            [run_id, datetime.now(), _json(list(inputs))],
-        )
+        try:
+            self.con.execute(
+                "INSERT INTO ingest_runs VALUES (?, ?, NULL, 'running', ?, 0, 0, 0, 0)",
+                [run_id, datetime.now(), _json(list(inputs))],
+            )
+        except duckdb.Error as error:
+            raise StoreError(
+                f"cannot write to store {self.path}: {self._explain(error)}"
+            ) from error
         return run_id
 
     def finish_run(
@@ -541,6 +582,8 @@ class Store:
 
     def record_errors(self, errors: Iterable[tuple[str, str]], run_id: str | None = None) -> None:
         """Upsert (source, reason) rows: the latest reason for a source wins."""
+        import duckdb
+
         rows = [(s, r, datetime.now(), run_id) for s, r in errors]
         if not rows:
             return
@@ -552,13 +595,24 @@ class Store:
                 rows,
             )
             self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
+        except duckdb.Error as error:
+            self._rollback()
+            raise StoreError(
+                f"cannot write to store {self.path}: {self._explain(error)}"
+            ) from error
+        except BaseException:
+            self._rollback()
             raise
 
     def stored_ids(self) -> set[str]:
         """Ids of every stored article (read once per ingest so resume skips them unparsed)."""
-        return {row[0] for row in self.con.execute("SELECT article_id FROM articles").fetchall()}
+        import duckdb
+
+        try:
+            found = self.con.execute("SELECT article_id FROM articles").fetchall()
+        except duckdb.Error as error:
+            raise StoreError(f"cannot read store {self.path}: {self._explain(error)}") from error
+        return {row[0] for row in found}
 
     # writing
 
@@ -571,15 +625,30 @@ class Store:
         result = BatchResult()
         if not batch:
             return result
+        import duckdb
+
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
             self._write(batch, run_id, result)
             con.execute("COMMIT")
+        except duckdb.Error as error:  # e.g. a full disk: the WAL write in COMMIT fails
+            self._rollback()
+            raise StoreError(
+                f"cannot write to store {self.path}: {self._explain(error)}"
+            ) from error
         except BaseException:  # Ctrl-C included: leave nothing of a half-written batch
-            con.execute("ROLLBACK")
+            self._rollback()
             raise
         return result
+
+    def _rollback(self) -> None:
+        """Roll back the open transaction; a failed COMMIT has already ended it (no error)."""
+        import duckdb
+
+        # Nothing to roll back, or the database is unusable: the caller reports why.
+        with contextlib.suppress(duckdb.Error):
+            self.con.execute("ROLLBACK")
 
     def _write(self, batch: Sequence[Rows], run_id: str | None, result: BatchResult) -> None:
         con = self.con
@@ -700,12 +769,12 @@ class Store:
 
         try:
             cursor = self.con.execute(sql)
+            if cursor.description is None:
+                return [], []
+            columns = [d[0] for d in cursor.description]
+            return columns, cursor.fetchall()
         except duckdb.Error as error:
-            raise StoreError(str(error).strip()) from error
-        if cursor.description is None:
-            return [], []
-        columns = [d[0] for d in cursor.description]
-        return columns, cursor.fetchall()
+            raise StoreError(self._explain(error)) from error
 
     def counts(self) -> dict[str, int]:
         """Rows per data table."""

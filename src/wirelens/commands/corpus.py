@@ -5,6 +5,7 @@ DuckDB, pyarrow and Dask are imported inside the commands so ``wirelens --help``
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import itertools
 import json
@@ -60,6 +61,7 @@ class Tally:
     present: int = 0
     replaced: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    unstored: list[str] = field(default_factory=list)  # inputs of a batch the store refused
 
 
 def register(app: typer.Typer) -> None:
@@ -116,7 +118,13 @@ def ingest(
         raise typer.Exit(2) from error
 
     tally = Tally()
-    run_id = store.start_run(paths)
+    failure: StoreError | None = None
+    try:
+        run_id = store.start_run(paths)
+    except StoreError as error:
+        store.close()
+        stderr.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
+        raise typer.Exit(2) from error
     status = "interrupted"
     plain = not stderr.is_terminal  # logs and pipes get one line per committed batch
     try:
@@ -140,8 +148,12 @@ def ingest(
                         yield item
 
             def commit(batch: list[Rows], errors: list[tuple[str, str]]) -> None:
-                result = store.write_batch(batch, run_id)
-                store.record_errors(errors, run_id)
+                try:
+                    result = store.write_batch(batch, run_id)
+                    store.record_errors(errors, run_id)
+                except StoreError:
+                    tally.unstored.extend(_source(rows) for rows in batch)
+                    raise
                 tally.stored += len(result.stored)
                 tally.present += len(result.present)
                 tally.replaced += len(result.replaced)
@@ -173,12 +185,21 @@ def ingest(
     except KeyboardInterrupt:
         stderr.print("[yellow]interrupted[/yellow]: run the same `wirelens ingest` to resume")
         raise typer.Exit(130) from None
+    except StoreError as error:
+        failure = error
+        status = "failed"
     finally:
-        store.finish_run(
-            run_id, status, tally.stored, tally.present, tally.replaced, len(tally.rejected)
-        )
-        store.close()
+        # After a store failure this may fail too; the failure's own reason is reported below.
+        with contextlib.suppress(Exception):
+            store.finish_run(
+                run_id, status, tally.stored, tally.present, tally.replaced, len(tally.rejected)
+            )
+        with contextlib.suppress(Exception):
+            store.close()
     _summary(tally, db)
+    if failure is not None:
+        _store_failure(failure, tally)
+        raise typer.Exit(1)
     # Failure only when no input is in the store at all (already present ones are fine).
     if tally.stored == 0 and tally.present == 0 and tally.rejected:
         raise typer.Exit(1)
@@ -272,6 +293,26 @@ def _ingest_dask(
     for failed in report.failed:
         tally.rejected.extend((source, failed["reason"]) for source in failed["inputs"])
         progress.advance(task, len(failed["inputs"]))
+
+
+def _source(rows: Rows) -> str:
+    """The input an analysed article came from (its path, URL or id)."""
+    article = rows["articles"][0]
+    return str(article["path"] or article["url"] or article["article_id"])
+
+
+def _store_failure(error: Exception, tally: Tally) -> None:
+    """Say what could not be stored and how to resume (stdout stays clean for data)."""
+    stderr.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
+    stderr.print(
+        f"not stored: {len(tally.unstored)} article(s) of the failed batch, and every input "
+        "after them; nothing of the failed batch was written. Free space (or fix the store) "
+        "and run the same `wirelens ingest` again: stored articles are skipped, the rest "
+        "are added.",
+        soft_wrap=True,
+    )
+    for source in tally.unstored:
+        stderr.print(f"  not stored {source}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _summary(tally: Tally, db: Path) -> None:
