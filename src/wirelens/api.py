@@ -65,9 +65,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 class Error(BaseModel):
-    """Every error the service raises itself: one clear sentence."""
+    """Every error response: one clear sentence, or FastAPI's list of invalid fields."""
 
-    detail: str
+    detail: str | list[dict[str, Any]]
 
 
 class AnalyzeRequest(BaseModel):
@@ -381,13 +381,14 @@ async def _error(send: Send, status: int, detail: str, extra: dict[str, str] | N
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": Error, "description": text}
     for code, text in (
+        (400, "Malformed request body (not JSON)"),
         (401, "Missing or wrong bearer token"),
         (413, "Request body too large"),
+        (422, "Bad input: invalid parameters, empty or non-English text, bad date, refused URL"),
     )
 }
 _ANALYZE_ERRORS: dict[int | str, dict[str, Any]] = {
     **_ERRORS,
-    422: {"model": Error, "description": "Bad input: empty, not English, bad date, refused URL"},
     503: {"model": Error, "description": "Too many analyses queued"},
     504: {"model": Error, "description": "Analysis time limit exceeded"},
 }
