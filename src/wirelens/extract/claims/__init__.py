@@ -132,11 +132,17 @@ class _Builder:
 
     def __init__(self, doc: Doc, analysis: Analysis, lexicon: Lexicon) -> None:
         self.doc, self.analysis, self.lexicon = doc, analysis, lexicon
-        self.index = build_index(doc, lexicon, GENERIC)  # every per-Doc lookup, built once
+        # every per-Doc lookup, built once; the article text is doc.text (the record contract)
+        self.index = build_index(doc, lexicon, GENERIC, analysis.article.text)
         self.text = self.index.text
         self.starts = self.index.sent_starts
         self.affiliations = affiliations(analysis)
         self.places = sorted((p.start, p.end) for p in analysis.places)
+        self.dates = [  # (start, end, YYYY-MM-DD) of the times that are calendar dates
+            (t.start, t.end, t.value[:10])
+            for t in analysis.times
+            if t.value and _DATE.match(t.value)
+        ]
         self.drafts: list[Draft] = quote_drafts(analysis, self.starts, self.affiliations)
         self.statements: list[Statement] = []
         self.reporter_self: dict[int, list[CueHit]] = defaultdict(list)  # sentence -> hits
@@ -354,9 +360,9 @@ class _Builder:
     def _date(self, start: int, end: int, sent_start: int, sent_end: int) -> str | None:
         """A calendar date said in the claim, else in its sentence."""
         for lo, hi in ((start, end), (sent_start, sent_end)):
-            for time in self.analysis.times:
-                if lo <= time.start and time.end <= hi and time.value and _DATE.match(time.value):
-                    return time.value[:10]
+            for time_start, time_end, date in self.dates:
+                if lo <= time_start and time_end <= hi:
+                    return date
         return None
 
 

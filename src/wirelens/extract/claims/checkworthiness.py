@@ -19,6 +19,7 @@ import hashlib
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,7 +32,7 @@ MODEL_FILE = f"{MODEL_VERSION}.json.gz"
 MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "claims"
 
 _DIGIT = re.compile(r"\d")
-_WORD = re.compile(r"\b\w+\b")
+_WORD = re.compile(r"\w+")  # maximal runs of word characters
 
 
 def analyze(text: str) -> list[str]:
@@ -60,12 +61,9 @@ class CheckworthinessModel:
 
     def logit(self, text: str) -> float:
         """Decision value of one text (sublinear tf x idf, l2-normalised, dot coefficients)."""
-        counts: dict[str, int] = {}
-        for gram in analyze(text):
-            counts[gram] = counts.get(gram, 0) + 1
         dot = squares = 0.0
         terms = self.terms
-        for gram, count in counts.items():
+        for gram, count in Counter(analyze(text)).items():
             entry = terms.get(gram)
             if entry is not None:
                 weight = (1.0 + math.log(count)) * entry[0] if count > 1 else entry[0]

@@ -79,51 +79,65 @@ class DocIndex:
         return max(0, bisect_right(self.sent_starts, offset) - 1)
 
 
-def _strings(doc: Doc, hashes: np.ndarray) -> dict[int, str]:
-    """Lowercased string of each distinct hash in ``hashes``."""
-    store = doc.vocab.strings
-    found = {}
-    for value in np.unique(hashes).tolist():
+# hash -> lowercased string, shared by all Docs: a hash names the same string in every
+# vocabulary, and most words recur from article to article. Cleared when it grows large.
+_LOWERED: dict[int, str] = {}
+_LOWERED_MAX = 500_000
+
+
+def _lowered(doc: Doc, value: int) -> str:
+    found = _LOWERED.get(value)
+    if found is None:
         try:
-            found[value] = store[value].lower()
+            found = doc.vocab.strings[value].lower()
         except KeyError:  # not a string of this vocabulary (0: no lemma)
-            found[value] = ""
+            found = ""
+        if len(_LOWERED) >= _LOWERED_MAX:
+            _LOWERED.clear()
+        _LOWERED[value] = found
     return found
 
 
-def build_index(doc: Doc, lexicon: Lexicon, generic: frozenset[str] = frozenset()) -> DocIndex:
-    """Index ``doc`` for the cue words of ``lexicon``; ``generic`` lemmas carry no topic."""
+def build_index(
+    doc: Doc, lexicon: Lexicon, generic: frozenset[str] = frozenset(), text: str | None = None
+) -> DocIndex:
+    """Index ``doc`` for the cue words of ``lexicon``; ``generic`` lemmas carry no topic.
+
+    ``text`` is ``doc.text`` when the caller has it (the article text): spaCy rebuilds
+    ``doc.text`` from the tokens on every access.
+    """
+    if text is None or (len(doc) and len(text) != len(doc[-1].text_with_ws) + doc[-1].idx):
+        text = doc.text  # not given, or not the text of this Doc
     sents = list(doc.sents)
-    if len(doc) == 0:
-        return DocIndex(doc, doc.text, sents, [s.start_char for s in sents], [], [])
     array = doc.to_array([LOWER, LEMMA, POS, IS_STOP, IS_PUNCT, DEP, IDX, LENGTH])
-    array = array.astype(np.uint64)
+    # Strings are looked at once per distinct form or lemma of the Doc, then spread to tokens.
+    forms, inverse = np.unique(array[:, :2], return_inverse=True)
+    inverse = inverse.reshape(-1, 2)
+    strings = [_lowered(doc, value) for value in forms.tolist()]
     words = lexicon.words
     keys = (
         set(lexicon.by_first) | words.get("evidence_noun", set()) | words.get("confirm_verb", set())
     )
-    forms = _strings(doc, array[:, :2])
-    wanted = np.array([h for h, s in forms.items() if s in keys], dtype=np.uint64)
-    is_cue = np.isin(array[:, 0], wanted) | np.isin(array[:, 1], wanted)
-    content_pos = np.array(CONTENT_POS, dtype=np.uint64)
-    is_content = np.isin(array[:, 2], content_pos) & (array[:, 3] == 0)
-    content: list[str | None] = [None] * len(doc)
-    for i in np.flatnonzero(is_content).tolist():
-        lemma = forms[int(array[i, 1])]
-        if lemma not in generic:
-            content[i] = lemma
+    is_key = np.array([s in keys for s in strings], dtype=bool)
+    topical = np.array([s not in generic for s in strings], dtype=bool)
+    lemma = inverse[:, 1]
     pos = array[:, 2]
+    is_content = np.isin(pos, CONTENT_POS) & (array[:, 3] == 0) & topical[lemma]
+    content_lemmas = np.array(strings, dtype=object)[lemma]
+    content_lemmas[~is_content] = None
+    content: list[str | None] = content_lemmas.tolist()
     verb = pos == VERB
     root = array[:, 5] == doc.vocab.strings["ROOT"]
+    idx = array[:, 6]
     return DocIndex(
         doc=doc,
-        text=doc.text,
+        text=text,
         sents=sents,
         sent_starts=[s.start_char for s in sents],
-        cue_tokens=np.flatnonzero(is_cue).tolist(),
+        cue_tokens=np.flatnonzero(is_key[inverse].any(axis=1)).tolist(),
         content=content,
-        starts=array[:, 6].tolist(),
-        ends=(array[:, 6] + array[:, 7]).tolist(),
+        starts=idx.tolist(),
+        ends=(idx + array[:, 7]).tolist(),
         punct=array[:, 4] == 1,
         verb=verb,
         predicate_root=(verb | (pos == AUX)) & root,
