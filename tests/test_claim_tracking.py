@@ -246,7 +246,12 @@ def story_corpus() -> list[Analysis]:
             {"text": "Grain exports through the port of Bar rose by ten percent in April"},
         ],
     )
-    return [first, copy, dispute, unconfirmed, bridge]
+    transcript_text = (
+        "Question: Will the troops stay at the border?\n\nAleksandar Vucic: Yes, a decision has "
+        "been made to pull back the troops from the border with Kosovo. Thank you."
+    )
+    transcript = build_analysis(transcript_text, "2023-05-02", "Presidency F", [])
+    return [first, copy, dispute, unconfirmed, bridge, transcript]
 
 
 def build_store(path: Path, analyses: list[Analysis] | None = None) -> Path:
@@ -286,6 +291,21 @@ def test_the_story_is_one_group_with_its_timeline(store_path: Path) -> None:
         # unrelated claims stay out
         texts = " ".join(m.text for m in timeline.members)
         assert "Grain" not in texts and "bridge" not in texts and "Raska" not in texts
+
+
+def test_a_sentence_without_a_claim_record_is_a_mention(store_path: Path) -> None:
+    with Store(store_path) as store:
+        ensure_groups(store.con)
+        group = _withdrawal_group(store.con)
+        assert group["n_mentions"] == 1
+        assert "Presidency F" in group["outlets"]
+        found = get_group(store.con, group["group_id"])
+        assert found is not None
+        (mention,) = found.mentions
+        assert mention.speaker == "Aleksandar Vucic"  # the transcript's speaker label
+        assert mention.text.startswith("Yes, a decision has been made to pull back the troops")
+        assert mention.date == date(2023, 5, 2)
+        assert found.standing == "unconfirmed"  # mentions carry no status
 
 
 def test_current_standing_is_the_latest_status_with_evidence(store_path: Path) -> None:

@@ -174,6 +174,10 @@ def _show_group(
             (m.outlet, m.date, m.status, f"{m.source or '?'}: {m.text[:120]}")
             for m in found.members
             if m.date
+        ] + [
+            (m.outlet, m.date, "mention", f"{m.speaker or '?'}: {m.text[:120]}")
+            for m in found.mentions
+            if m.date
         ]
         _plotted(dot_chart(plot, found.label[:80], dots))
     if as_json:
@@ -190,8 +194,13 @@ def _show_group(
         )
     rows = [
         [m.date, m.outlet[:30], m.source, m.role, m.status, m.text[:100]] for m in found.members
-    ]
-    _table(f"timeline of {group_id}", ["date", "outlet", "source", "role", "status", "claim"], rows)
+    ] + [[m.date, m.outlet[:30], m.speaker, "mention", "", m.text[:100]] for m in found.mentions]
+    rows.sort(key=lambda r: r[0] or date.max)
+    _table(
+        f"timeline of {group_id} (mention: a sentence saying it, with no claim record)",
+        ["date", "outlet", "source", "role", "status", "claim"],
+        rows,
+    )
 
 
 def _claims_plot(con: duckdb.DuckDBPyConnection, groups: list[dict[str, Any]], plot: Path) -> None:

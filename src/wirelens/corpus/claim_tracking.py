@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .mentions import Mention, find_mentions
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -48,7 +50,7 @@ __all__ = [
 
 THRESHOLD = 0.45  # chosen on examples/crisis-2022/claim_pairs.tsv (see docs/CORPUS.md)
 WINDOW_DAYS = 21  # a claim and its repetition/dispute are usually days apart, not months
-METHOD = f"tfidf-concepts-v1 t={THRESHOLD} w={WINDOW_DAYS}"
+METHOD = f"tfidf-concepts-v3 t={THRESHOLD} w={WINDOW_DAYS} mentions"
 # Strongest first; "confirmed" is a group standing only (no single claim has it).
 STANDING_ORDER = (
     "retracted",
@@ -76,7 +78,11 @@ CREATE TABLE IF NOT EXISTS claim_group_summary (
     group_id VARCHAR PRIMARY KEY, label VARCHAR, first_seen DATE, last_seen DATE,
     standing VARCHAR, standing_date DATE, standing_evidence JSON, n_claims INTEGER,
     n_articles INTEGER, n_stories INTEGER, outlets VARCHAR[], sources VARCHAR[],
-    countries VARCHAR[], statuses JSON, grouped_at TIMESTAMP);
+    countries VARCHAR[], statuses JSON, grouped_at TIMESTAMP, n_mentions INTEGER);
+ALTER TABLE claim_group_summary ADD COLUMN IF NOT EXISTS n_mentions INTEGER;
+CREATE TABLE IF NOT EXISTS claim_group_mentions (
+    group_id VARCHAR, article_id VARCHAR, start INTEGER, "end" INTEGER, text VARCHAR,
+    speaker VARCHAR, similarity DOUBLE, grouped_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS claim_grouping_state (
     fingerprint VARCHAR, method VARCHAR, n_groups INTEGER, grouped_at TIMESTAMP);
 """
@@ -124,6 +130,7 @@ class ClaimGroup:
     standing: str = "asserted"
     standing_date: date | None = None
     standing_evidence: list[dict[str, Any]] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
 
     @property
     def first_seen(self) -> date | None:
@@ -144,6 +151,7 @@ class ClaimGroup:
             "first_seen": self.first_seen.isoformat() if self.first_seen else None,
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
             "members": [m.to_json() for m in self.members],
+            "mentions": [m.to_json() for m in self.mentions],
         }
 
 
@@ -195,15 +203,17 @@ def group_claims(
     con: duckdb.DuckDBPyConnection,
     threshold: float = THRESHOLD,
     window_days: int = WINDOW_DAYS,
+    mentions: bool = True,
 ) -> list[ClaimGroup]:
     """Group the store's claims across articles (see the module docstring); nothing is written."""
     # scikit-learn/scipy load only when grouping, not for every read of stored groups
-    from .similarity import informative, similar_pairs, vectorize
+    from .similarity import fit, informative, similar_pairs
 
     claims = [c for c in _load(con) if informative(c["text"])]
     if not claims:
         return []
-    matrix = vectorize([c["text"] for c in claims])
+    vectorizer = fit([c["text"] for c in claims])
+    matrix = vectorizer.transform([c["text"] for c in claims]).tocsr()
     rows, cols, sims = similar_pairs(matrix, threshold)
     days = np.array(
         [c["published"].toordinal() if c["published"] else -(10**6) for c in claims],
@@ -212,10 +222,23 @@ def group_claims(
     in_window = np.abs(days[rows] - days[cols]) <= window_days
     rows, cols, sims = rows[in_window], cols[in_window], sims[in_window]
     groups: list[ClaimGroup] = []
+    centroids: list[np.ndarray] = []
     for cluster in _clusters(len(claims), rows, cols, sims, threshold):
         if len({claims[i]["article_id"] for i in cluster}) < 2:
             continue
         groups.append(_make_group([claims[i] for i in cluster], matrix[cluster]))
+        centroid = np.asarray(matrix[cluster].mean(axis=0)).ravel()
+        centroids.append(centroid / (np.linalg.norm(centroid) or 1.0))
+    if mentions:
+        spec = [
+            (g.group_id, c, {m.article_id for m in g.members}, g.first_seen, g.last_seen)
+            for g, c in zip(groups, centroids, strict=True)
+        ]
+        by_group: dict[str, list[Mention]] = defaultdict(list)
+        for mention in find_mentions(con, spec, vectorizer, window_days):
+            by_group[mention.group_id].append(mention)
+        for g in groups:
+            g.mentions = by_group.get(g.group_id, [])
     groups.sort(key=lambda g: (-len({m.story_id for m in g.members}), g.first_seen or date.max))
     return groups
 
@@ -337,6 +360,16 @@ def save_groups(con: duckdb.DuckDBPyConnection, groups: list[ClaimGroup]) -> Non
         con.execute("DELETE FROM claim_groups")
         con.execute("DELETE FROM claim_group_summary")
         con.execute("DELETE FROM claim_grouping_state")
+        con.execute("DELETE FROM claim_group_mentions")
+        mention_rows = [
+            (g.group_id, m.article_id, m.start, m.end, m.text, m.speaker, m.similarity, now)
+            for g in groups
+            for m in g.mentions
+        ]
+        if mention_rows:
+            con.executemany(
+                "INSERT INTO claim_group_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?)", mention_rows
+            )
         member_rows = [
             (g.group_id, m.claim_id, m.article_id, m.role, m.status, m.similarity, now)
             for g in groups
@@ -352,7 +385,7 @@ def save_groups(con: duckdb.DuckDBPyConnection, groups: list[ClaimGroup]) -> Non
         if summary_rows:
             con.executemany(
                 "INSERT INTO claim_group_summary VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 summary_rows,
             )
         con.execute(
@@ -378,11 +411,12 @@ def _summary_row(g: ClaimGroup, now: datetime) -> tuple[Any, ...]:
         len(g.members),
         len({m.article_id for m in g.members}),
         len({m.story_id for m in independent}),
-        sorted({m.outlet for m in g.members}),
+        sorted({m.outlet for m in g.members} | {m.outlet for m in g.mentions}),
         sorted({m.source for m in g.members if m.source}),
         sorted({m.country for m in g.members if m.country}),
         json.dumps(Counter(m.status for m in g.members)),
         now,
+        len(g.mentions),
     )
 
 
@@ -427,7 +461,8 @@ def list_groups(
         params.extend([actor, actor])
     sql = (
         "SELECT group_id, label, standing, standing_date, first_seen, last_seen, n_claims, "
-        "n_articles, n_stories, outlets, sources, statuses FROM claim_group_summary s WHERE "
+        "n_articles, n_stories, n_mentions, outlets, sources, statuses "
+        "FROM claim_group_summary s WHERE "
         + " AND ".join(where)
         + " ORDER BY n_stories DESC, n_articles DESC, first_seen, group_id"
     )
@@ -482,6 +517,29 @@ def get_group(con: duckdb.DuckDBPyConnection, group_id: str) -> ClaimGroup | Non
         )
         for r in cursor.fetchall()
     ]
+    cursor = con.execute(
+        'SELECT m.article_id, m.start, m."end", m.text, m.speaker, a.published, '
+        "coalesce(a.outlet, a.title, nullif(regexp_replace(a.path, '^.*/', ''), ''), "
+        "a.article_id), coalesce(a.story_id, a.article_id), m.similarity "
+        "FROM claim_group_mentions m JOIN articles a USING (article_id) "
+        "WHERE m.group_id = ? ORDER BY a.published NULLS LAST, m.article_id, m.start",
+        [group_id],
+    )
+    mentions = [
+        Mention(
+            group_id=group_id,
+            article_id=r[0],
+            start=r[1],
+            end=r[2],
+            text=r[3],
+            speaker=r[4],
+            date=r[5],
+            outlet=r[6],
+            story_id=r[7],
+            similarity=r[8],
+        )
+        for r in cursor.fetchall()
+    ]
     return ClaimGroup(
         group_id=group_id,
         label=summary[0],
@@ -489,4 +547,5 @@ def get_group(con: duckdb.DuckDBPyConnection, group_id: str) -> ClaimGroup | Non
         standing=summary[1],
         standing_date=summary[2],
         standing_evidence=json.loads(summary[3] or "[]"),
+        mentions=mentions,
     )

@@ -23,6 +23,7 @@ STATUS_COLOURS = {
     "denied": "#b22222",
     "unsupported": "#8c564b",
     "retracted": "#7f7f7f",
+    "mention": "#c7c7c7",  # a sentence that states the claim (no claim record, no status)
 }
 _PALETTE = ("#4c78a8", "#e45756", "#54a24b", "#f58518", "#b279a2", "#72b7b2")
 Series = dict[str, list[tuple[date, float]]]

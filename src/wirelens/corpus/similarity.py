@@ -29,6 +29,7 @@ __all__ = [
     "CONCEPT_WEIGHT",
     "MIN_TOKENS",
     "cosine",
+    "fit",
     "informative",
     "similar_pairs",
     "tokens",
@@ -151,10 +152,14 @@ def _analyzer(text: str) -> list[str]:
     return list(tokens(text))
 
 
+def fit(texts: Sequence[str]) -> TfidfVectorizer:
+    """A TF-IDF vectoriser (sublinear tf, L2 rows) over :func:`tokens`, IDF from ``texts``."""
+    return TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True, norm="l2").fit(list(texts))
+
+
 def vectorize(texts: Sequence[str], fit_on: Sequence[str] | None = None) -> sparse.csr_matrix:
-    """L2-normalised TF-IDF rows (sublinear tf) of ``texts``; IDF from ``fit_on`` (else texts)."""
-    vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True, norm="l2")
-    vectorizer.fit(list(fit_on) if fit_on is not None else list(texts))
+    """L2-normalised TF-IDF rows of ``texts``; IDF from ``fit_on`` (else from texts)."""
+    vectorizer = fit(fit_on if fit_on is not None else texts)
     return vectorizer.transform(list(texts)).tocsr()
 
 
