@@ -132,7 +132,7 @@ def test_analysis_over_the_time_limit_is_504(tmp_path: Path) -> None:
         assert "longer than 0.001 s" in response.json()["detail"]
 
 
-# --- ingest and reads ------------------------------------------------------------------------------
+# --- ingest and reads ----------------------------------------------------------------------------
 
 
 def test_ingest_is_idempotent_and_reports_each_item(client: TestClient) -> None:
@@ -232,7 +232,7 @@ def test_openapi_schema_names_the_models(client: TestClient) -> None:
     assert "retracted" in claim_row["properties"]["status"]["enum"]
 
 
-# --- token ----------------------------------------------------------------------------------------
+# --- token ---------------------------------------------------------------------------------------
 
 
 def test_token_is_required_on_every_request(tmp_path: Path) -> None:

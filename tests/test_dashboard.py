@@ -45,7 +45,7 @@ CRISIS_MAX = 8
 HOSTILE_TITLE = "<script>window.__pwned = 'title'</script> Hostile headline"
 HOSTILE_TEXT = (
     "The alliance said on Monday that the talks in Brussels would go on for another week. "
-    '"<script>window.__pwned = \'quote\'</script> We will keep talking," NATO Secretary-General '
+    "\"<script>window.__pwned = 'quote'</script> We will keep talking,\" NATO Secretary-General "
     "Jens Stoltenberg told reporters in Brussels on Monday, adding that the ministers had agreed "
     "to meet again. <img src=x onerror=\"window.__pwned='img'\"> Officials said the next round "
     "would take place in Vienna and that the door to diplomacy was still open for all of them."
@@ -139,7 +139,7 @@ def running_server(
             process.wait()
 
 
-# --- fixtures -------------------------------------------------------------------------------------
+# --- fixtures ------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +204,7 @@ def rgb(hex_colour: str) -> str:
     return f"rgb({r}, {g}, {b})"
 
 
-# --- views ----------------------------------------------------------------------------------------
+# --- views ---------------------------------------------------------------------------------------
 
 
 def test_article_view_highlights_and_tooltips(page: Any, site: dict[str, Any]) -> None:
@@ -246,9 +246,7 @@ def test_article_view_highlights_and_tooltips(page: Any, site: dict[str, Any]) -
     shoot(page, site, "article")
 
 
-def test_injected_markup_is_shown_literally_and_never_runs(
-    page: Any, site: dict[str, Any]
-) -> None:
+def test_injected_markup_is_shown_literally_and_never_runs(page: Any, site: dict[str, Any]) -> None:
     hostile = site["ids"]["hostile"]
     page.goto(f"{site['base']}/ui/articles/{hostile}")
     page.wait_for_load_state("networkidle")

@@ -22,7 +22,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar
 
-from fastapi import Body, Depends, FastAPI, HTTPException, Path as PathParam, Query
+from fastapi import Body, Depends, FastAPI, HTTPException, Query
+from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -61,7 +62,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-# --- request and response models ------------------------------------------------------------------
+# --- request and response models -----------------------------------------------------------------
 
 
 class Error(BaseModel):
@@ -219,7 +220,7 @@ class ActorPage(Page[ActorRow]):
     pass
 
 
-# --- the service: store, locks, worker thread ------------------------------------------------------
+# --- the service: store, locks, worker thread ----------------------------------------------------
 
 
 class Service:
@@ -309,7 +310,7 @@ def _analyze_article(article: Article) -> Analysis:
     return default_pipeline().analyze(article)
 
 
-# --- middleware: token and body size ------------------------------------------------------------
+# --- middleware: token and body size -------------------------------------------------------------
 
 
 class Guard:
@@ -332,8 +333,8 @@ class Guard:
         if self.expected is not None:
             given = headers.get(b"authorization", b"")
             if not hmac.compare_digest(given, self.expected):
-                await _error(send, 401, "missing or wrong token: send Authorization: Bearer <token>",
-                             {"www-authenticate": "Bearer"})  # fmt: skip
+                reason = "missing or wrong token: send Authorization: Bearer <token>"
+                await _error(send, 401, reason, {"www-authenticate": "Bearer"})
                 return
         length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
@@ -376,7 +377,7 @@ async def _error(send: Send, status: int, detail: str, extra: dict[str, str] | N
     await send({"type": "http.response.body", "body": body})
 
 
-# --- the app --------------------------------------------------------------------------------------
+# --- the app -------------------------------------------------------------------------------------
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": Error, "description": text}
@@ -463,18 +464,20 @@ def create_app(
 
     @app.post("/analyze", response_model=Analysis, responses=_ANALYZE_ERRORS, tags=["analysis"])
     async def analyze(request: AnalyzeRequest) -> Analysis:
-        """Analyse one article (text or URL) and return the JSON record contract. Nothing is stored."""
+        """Analyse one article (text or URL); returns the JSON record contract, stores nothing."""
         article = await _article(service, request)
         return await service.run_analysis(lambda: _analyze_article(article))
 
-    @app.post("/ingest", response_model=IngestResponse, responses=_ANALYZE_ERRORS, tags=["analysis"])
+    @app.post(
+        "/ingest", response_model=IngestResponse, responses=_ANALYZE_ERRORS, tags=["analysis"]
+    )
     async def ingest(
         body: Annotated[
             AnalyzeRequest | Annotated[list[AnalyzeRequest], Field(max_length=MAX_INGEST_ITEMS)],
             Body(),
         ],
     ) -> IngestResponse:
-        """Analyse and store one article or a list of them (idempotent: a stored text is skipped)."""
+        """Analyse and store one article or a list (idempotent: a stored text is skipped)."""
         requests = body if isinstance(body, list) else [body]
         return await _ingest(service, requests)
 
@@ -489,9 +492,7 @@ def create_app(
         responses={404: {"model": Error, "description": "No such article"}},
         tags=["store"],
     )
-    def get_article(
-        article_id: Annotated[str, PathParam(max_length=64)], con: Con
-    ) -> Analysis:
+    def get_article(article_id: Annotated[str, PathParam(max_length=64)], con: Con) -> Analysis:
         """The full analysis of a stored article, rebuilt from the store."""
         analysis = queries.load_analysis(con, article_id)
         if analysis is None:

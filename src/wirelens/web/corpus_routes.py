@@ -14,7 +14,6 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from ..model import ClaimStatus
 from .queries import connection
 
 __all__ = ["add_corpus_routes"]
@@ -172,7 +171,7 @@ def add_corpus_routes(app: FastAPI) -> None:
     """Add /claim-groups, /claims/{group}, /timeline and /escalation to ``app``."""
     from ..corpus import claim_tracking, escalation, timelines, words_deeds
 
-    not_found = {404: {"description": "No such claim group"}}
+    not_found: dict[int | str, dict[str, Any]] = {404: {"description": "No such claim group"}}
 
     @app.get("/claim-groups", response_model=ClaimGroupPage, tags=["corpus"])
     def list_claim_groups(
@@ -239,7 +238,7 @@ def add_corpus_routes(app: FastAPI) -> None:
         since: Since = None,
         until: Until = None,
     ) -> dict[str, Any]:
-        """Daily escalation index (overall, or between ``actor`` and ``other``) and words vs deeds."""
+        """Daily escalation index (overall, or ``actor`` with ``other``) and words vs deeds."""
         _range(since, until)
         if other and not actor:
             raise HTTPException(422, "'other' needs 'actor' (the pair is actor and other)")

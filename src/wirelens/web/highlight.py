@@ -9,11 +9,12 @@ boundary and each segment lists every record covering it. The template renders a
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from ..model import Analysis
 
-__all__ = ["Annotation", "Segment", "annotations", "segments"]
+__all__ = ["Annotation", "Segment", "annotate", "segments"]
 
 
 @dataclass
@@ -70,7 +71,7 @@ def _add(details: list[tuple[str, str]], label: str, value: object) -> None:
         details.append((label, str(value)))
 
 
-def annotations(analysis: Analysis) -> list[Annotation]:
+def annotate(analysis: Analysis) -> list[Annotation]:
     """Every highlightable record of ``analysis`` with its tooltip details."""
     out: list[Annotation] = []
     quotes = {q.id: q for q in analysis.quotes}
@@ -168,14 +169,14 @@ def annotations(analysis: Analysis) -> list[Annotation]:
 def segments(analysis: Analysis, anns: list[Annotation] | None = None) -> list[Segment]:
     """The article text cut at every annotation boundary; concatenated, the texts give it back."""
     text = analysis.article.text
-    anns = annotations(analysis) if anns is None else anns
+    anns = annotate(analysis) if anns is None else anns
     cuts = sorted({0, len(text), *(a.start for a in anns), *(a.end for a in anns)})
     # Sweep: annotations sorted by start enter the active set, leave it at their end.
     by_start = sorted(anns, key=lambda a: a.start)
     active: list[Annotation] = []
     nxt = 0
     out: list[Segment] = []
-    for start, end in zip(cuts, cuts[1:], strict=False):
+    for start, end in itertools.pairwise(cuts):
         while nxt < len(by_start) and by_start[nxt].start <= start:
             active.append(by_start[nxt])
             nxt += 1

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from starlette.requests import Request  # runtime import: FastAPI reads the dependency's hints
+
 from ..model import (
     Actor,
     Analysis,
@@ -31,18 +33,16 @@ from ..model import (
     Time,
 )
 
-from starlette.requests import Request  # runtime import: FastAPI reads the dependency's hints
-
 if TYPE_CHECKING:
     import duckdb
 
 __all__ = [
     "Filters",
-    "connection",
     "actor_network",
     "actors",
     "articles",
     "claims",
+    "connection",
     "events",
     "load_analysis",
     "quotes",
@@ -126,7 +126,7 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-# --- lists --------------------------------------------------------------------------------------
+# --- lists ---------------------------------------------------------------------------------------
 
 
 def articles(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[int, list[dict[str, Any]]]:
@@ -146,9 +146,7 @@ def articles(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[int, list[dict
     return total, rows
 
 
-_SPEAKER = (
-    "LEFT JOIN actors s ON s.article_id = q.article_id AND s.actor_id = q.source_actor_id"
-)
+_SPEAKER = "LEFT JOIN actors s ON s.article_id = q.article_id AND s.actor_id = q.source_actor_id"
 
 
 def quotes(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[int, list[dict[str, Any]]]:
@@ -255,7 +253,7 @@ def _grouped_actors(
 def actor_network(
     con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 200
 ) -> list[dict[str, Any]]:
-    """Directed edges actor -> target from events: who accused, met, threatened whom, and how often."""
+    """Directed edges actor -> target from events: who accused, met, threatened whom, how often."""
     where = _Where()
     _common(where, f, "coalesce(e.date, a.published)", ())
     where.add("e.target_text IS NOT NULL")
@@ -272,7 +270,7 @@ def actor_network(
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-# --- one article back from its rows ----------------------------------------------------------------
+# --- one article back from its rows --------------------------------------------------------------
 
 
 # Record ids are a letter and a running number (A1, A2, ..., A10): order numerically, which is

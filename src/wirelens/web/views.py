@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from . import queries
-from .highlight import annotations, segments
+from .highlight import annotate, segments
 
 __all__ = ["CSP", "STATUS_COLOURS", "add_dashboard"]
 
@@ -55,9 +55,10 @@ Con = Annotated[Any, Depends(queries.connection)]
 
 
 def add_dashboard(app: FastAPI) -> None:
-    """Mount /static and add the pages /, /ui/articles[/{id}], /ui/claims, /ui/timeline, /ui/actors."""
+    """Mount /static; add /, /ui/articles[/{id}], /ui/claims, /ui/timeline and /ui/actors."""
     templates = _templates()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
     def render(request: Request, name: str, **context: Any) -> Response:
         response = templates.TemplateResponse(request, name, context)
         response.headers["Content-Security-Policy"] = CSP
@@ -98,7 +99,7 @@ def add_dashboard(app: FastAPI) -> None:
         analysis = queries.load_analysis(con, article_id)
         if analysis is None:
             raise HTTPException(404, f"no article {article_id!r} in the store")
-        anns = annotations(analysis)
+        anns = annotate(analysis)
         details = {a.id: {"title": a.title, "layer": a.layer, "details": a.details} for a in anns}
         counts: dict[str, int] = defaultdict(int)
         for claim in analysis.claims:
