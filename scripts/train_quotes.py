@@ -25,7 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from spacy.tokens import Doc, DocBin
 
 from wirelens.evaluate.polnear import Attribution, read_directory
-from wirelens.extract.quotes.cues import MODELS, cue_features, hand_lexicon
+from wirelens.extract.quotes.cues import MODELS, NOUN_CUES, cue_features, hand_lexicon
 from wirelens.extract.quotes.marks import RegionIndex, find_regions
 from wirelens.pipeline import load_nlp
 
@@ -57,20 +57,22 @@ def _cue_chars(doc: Doc, gold: list[Attribution]) -> bytearray:
     return marks
 
 
-def train_lemmas(data: list[tuple[Doc, list[Attribution]]]) -> dict[str, dict[str, float]]:
-    """Per-lemma cue counts."""
+def train_lemmas(
+    data: list[tuple[Doc, list[Attribution]]], pos: str = "VERB"
+) -> dict[str, dict[str, float]]:
+    """Per-lemma cue counts of the tokens with part of speech ``pos``."""
     seen: Counter[str] = Counter()
     cued: Counter[str] = Counter()
     for doc, gold in data:
         cue_chars = _cue_chars(doc, gold)
         for tok in doc:
-            if tok.pos_ != "VERB":
+            if tok.pos_ != pos:
                 continue
             lemma = tok.lemma_.lower()
             seen[lemma] += 1
             if cue_chars[tok.idx]:
                 cued[lemma] += 1
-    hand = hand_lexicon()
+    hand = hand_lexicon() if pos == "VERB" else NOUN_CUES
     return {
         lemma: {"n": n, "k": cued[lemma], "p": round((cued[lemma] + 0.5) / (n + 1), 3)}
         for lemma, n in sorted(seen.items())
@@ -79,15 +81,16 @@ def train_lemmas(data: list[tuple[Doc, list[Attribution]]]) -> dict[str, dict[st
 
 
 def _samples(
-    data: list[tuple[Doc, list[Attribution]]],
+    data: list[tuple[Doc, list[Attribution]]], nouns: frozenset[str] = frozenset()
 ) -> tuple[list[dict[str, int]], list[int]]:
+    """Features and labels of every verb and of the nouns whose lemma is in ``nouns``."""
     xs: list[dict[str, int]] = []
     ys: list[int] = []
     for doc, gold in data:
         cue_chars = _cue_chars(doc, gold)
         regions = RegionIndex(find_regions(doc.text))
         for tok in doc:
-            if tok.pos_ == "VERB":
+            if tok.pos_ == "VERB" or (tok.pos_ == "NOUN" and tok.lemma_.lower() in nouns):
                 xs.append(dict.fromkeys(cue_features(tok, regions), 1))
                 ys.append(int(cue_chars[tok.idx]))
     return xs, ys
@@ -100,11 +103,13 @@ def _fit(xs: list[dict[str, int]], ys: list[int]) -> tuple[DictVectorizer, Logis
     return vec, clf
 
 
-def train_classifier(data: list[tuple[Doc, list[Attribution]]]) -> dict[str, object]:
+def train_classifier(
+    data: list[tuple[Doc, list[Attribution]]], nouns: frozenset[str]
+) -> dict[str, object]:
     """Fit the cue classifier; threshold by token-level F1 on a held-out 20% of ``data``."""
     cut = int(len(data) * 0.8)
-    xs, ys = _samples(data[:cut])
-    hx, hy = _samples(data[cut:])
+    xs, ys = _samples(data[:cut], nouns)
+    hx, hy = _samples(data[cut:], nouns)
     vec, clf = _fit(xs, ys)
     probs = clf.predict_proba(vec.transform(hx))[:, 1]
     gold = np.array(hy)
@@ -144,16 +149,18 @@ def main() -> None:
     args = parser.parse_args()
     data = parsed(args.train_dir, args.cache)[: args.first]
     lemmas = train_lemmas(data)
+    nouns = train_lemmas(data, "NOUN")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "about": "Verb-lemma cue probabilities trained on PolNeAR train by "
         "scripts/train_quotes.py; counts only, no corpus text.",
         "data": str(args.train_dir.name),
         "lemmas": lemmas,
+        "nouns": nouns,
     }
     args.out.write_text(json.dumps(payload, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     print(f"{len(lemmas)} lemmas -> {args.out}")
-    model = train_classifier(data)
+    model = train_classifier(data, frozenset(nouns))
     out = args.out.with_name("cue_classifier.json")
     out.write_text(json.dumps(model, indent=0) + "\n", encoding="utf-8")
     print(f"{len(model['weights'])} weights -> {out}")  # type: ignore[arg-type]

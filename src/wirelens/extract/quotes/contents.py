@@ -28,6 +28,7 @@ DOBJ_CONTENT = frozenset(
 SHORT_ANSWERS = frozenset({"so", "yes", "no", "otherwise", "nothing"})
 # Prepositions whose object is what a learned cue verb is about ("pointed to", "talked about").
 CONTENT_PREPS = frozenset({"to", "about", "on", "for", "of", "at", "against", "with"})
+NOUN_CONTENT_PREPS = frozenset({"on", "about", "over", "of", "against", "at", "for", "that"})
 RIGHT_COMPLEMENTS = frozenset({"xcomp", "acomp", "attr", "prep", "advcl", "dative"})
 CIRCUMSTANCE_PREPS = frozenset(
     {"during", "after", "before", "following", "since", "until", "at", "amid", "throughout"}
@@ -41,7 +42,15 @@ def _clause_content(att: Attribution) -> list[Span]:
     cue = att.cue
     if att.cue_class == "noun":
         clauses = [c for c in cue.children if c.dep_ in ("acl", "ccomp") and c.i > cue.i]
-        return [subtree_span(clauses[0])] if clauses else []
+        if clauses:
+            return [subtree_span(clauses[0])]
+        # "attacks on Curiel", "comments about her stamina": what the noun is about.
+        preps = [
+            c
+            for c in cue.children
+            if c.dep_ == "prep" and c.i > cue.i and c.lower_ in NOUN_CONTENT_PREPS
+        ]
+        return [subtree_span(preps[0])] if preps else []
     ccomps = [c for c in cue.children if c.dep_ == "ccomp"]
     if ccomps:
         return [subtree_span(c) for c in ccomps]

@@ -34,6 +34,8 @@ MODELS = PACKAGE / "models" / "quotes"
 # Minimum trained probability that a verb lemma heads an attribution for it to count as a cue.
 MIN_LEARNED_PROB = 0.22
 MIN_LEARNED_COUNT = 3
+# Nouns need this much more than the verb threshold (their content/source rules are rougher).
+NOUN_MARGIN = 0.1
 
 
 @dataclass
@@ -95,6 +97,17 @@ def learned_lemmas() -> dict[str, float]:
 
 
 @lru_cache(maxsize=1)
+def learned_nouns() -> frozenset[str]:
+    """Noun lemmas seen as gold cues in training ("claim", "criticism", "attack"): the only
+    nouns the classifier scores (keeps the per-token cost of nouns small)."""
+    try:
+        data = json.loads((MODELS / "cue_lemmas.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return frozenset()
+    return frozenset(data.get("nouns", {}))
+
+
+@lru_cache(maxsize=1)
 def channel_nouns() -> frozenset[str]:
     """Lemmas of nouns that name a channel ("statement", "interview", "Facebook")."""
     return frozenset(_read_lines("channel_nouns.txt"))
@@ -130,7 +143,11 @@ def cue_model() -> CueModel | None:
 def cue_features(tok: Token, regions: RegionIndex) -> list[str]:
     """Sparse features of a candidate cue verb (shared by training and inference)."""
     lemma = tok.lemma_.lower()
+    if tok.pos_ != "VERB":
+        lemma = f"{tok.pos_}:{lemma}"  # "claim" the noun is not "claim" the verb
     feats = [f"l={lemma}", f"dep={tok.dep_}", f"tag={tok.tag_}", f"hd={tok.head.lemma_.lower()}"]
+    if tok.pos_ != "VERB":
+        feats.append(f"pos={tok.pos_}|dep={tok.dep_}")
     deps = set()
     for c in tok.children:
         key = f"{c.dep_}:{c.lower_}" if c.dep_ == "prep" else c.dep_
@@ -173,6 +190,7 @@ def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]
     """Candidate cues in text order (one pass over the tokens)."""
     lex = cue_lexicon()
     learned = learned_lemmas()
+    nouns = learned_nouns()
     model = cue_model() if regions is not None else None
     out: list[Attribution] = []
     for tok in doc:
@@ -183,8 +201,14 @@ def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]
         if tok.lower_ in EVIDENTIAL_ADVERBS and tok.dep_ == "advmod":
             out.append(Attribution(tok, _cue_span(tok), tok.lower_, "adverb"))
             continue
-        if tok.pos_ == "NOUN" and tok.lemma_.lower() in NOUN_CUES and _has_that_clause(tok):
-            out.append(Attribution(tok, _cue_span(tok), tok.lemma_.lower(), "noun"))
+        if tok.pos_ == "NOUN":
+            lemma = tok.lemma_.lower()
+            if lemma in NOUN_CUES and _has_that_clause(tok):
+                out.append(Attribution(tok, _cue_span(tok), lemma, "noun"))
+            elif model is not None and regions is not None and lemma in nouns:
+                prob = model.prob(cue_features(tok, regions))
+                if prob >= model.threshold + NOUN_MARGIN:
+                    out.append(Attribution(tok, _cue_span(tok), lemma, "noun", prob=prob))
             continue
         if tok.pos_ != "VERB":
             continue

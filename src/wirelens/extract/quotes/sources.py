@@ -14,9 +14,11 @@ from .spans import Span, subtract, subtree_span, token_span, trim
 
 SUBJECT_DEPS = ("nsubj",)
 # Relations through which a cue inherits the subject of its head ("X said …, adding that …").
-INHERIT_DEPS = frozenset({"conj", "advcl", "xcomp"})
+INHERIT_DEPS = frozenset({"conj", "advcl", "xcomp", "acomp", "pcomp"})
 # Raising verbs: their subject is what the content is about, not its source.
 RAISING = frozenset({"seem", "appear"})
+# Entity types of a modifier that names who holds a noun cue ("Trump attacks", "GOP criticism").
+NOUN_AGENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 
 
@@ -61,7 +63,8 @@ def find_source(text: str, att: Attribution) -> tuple[Span, Token] | None:
     node = cue
     # Inherit the head's subject through "and asserted", "…, noting", but not "Asked whether …".
     while subj is None and node.dep_ in INHERIT_DEPS and node.tag_ != "VBN" and hops < 3:
-        node = node.head
+        # "without mentioning" (pcomp of a prep): climb past the preposition to its verb.
+        node = node.head.head if node.dep_ == "pcomp" else node.head
         subj = _subject(node)
         hops += 1
     if subj is None:
@@ -94,7 +97,13 @@ def _noun_cue_source(text: str, noun: Token) -> tuple[Span, Token] | None:
     for child in noun.children:
         if child.dep_ == "poss":
             return trim(text, subtree_span(child)), child
-        if child.dep_ == "prep" and child.lower_ == "by":
+        if (
+            child.dep_ in ("compound", "amod")
+            and child.i < noun.i
+            and child.ent_type_ in NOUN_AGENTS
+        ):
+            return trim(text, subtree_span(child)), child  # "Republican criticism"
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if pobj is not None:
                 return trim(text, subtree_span(pobj)), pobj
