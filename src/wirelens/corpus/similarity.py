@@ -92,8 +92,12 @@ _DAY_RE = re.compile(
     r"|(?P<d2>\d{1,2})\s+(?P<m2>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)",
     re.IGNORECASE,
 )
+# Matched against lower-cased text; every pattern starts with a letter, so trying the
+# alternatives only at word starts (the lookahead) is the same match, ~6x faster.
 _CONCEPT_RE = re.compile(
-    "|".join(f"(?P<{name}>\\b(?:{pattern})\\b)" for name, pattern in CONCEPTS), re.IGNORECASE
+    r"\b(?=[a-z])(?:"
+    + "|".join(f"(?P<{name}>\\b(?:{pattern})\\b)" for name, pattern in CONCEPTS)
+    + ")"
 )
 _WORD = re.compile(r"@?[a-z][a-z0-9'-]+")
 # Stop words plus negation/hedge/reporting words (status, not content) and generic verbs.
@@ -108,6 +112,7 @@ _DROP = frozenset(ENGLISH_STOP_WORDS) | {
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ed", "es", "s")
 
 
+@lru_cache(maxsize=1 << 17)
 def _stem(word: str) -> str:
     """A crude suffix stripper: enough to meet "withdrawing"/"withdraws", "states"/"state"."""
     word = word.strip("'-").removesuffix("'s")
