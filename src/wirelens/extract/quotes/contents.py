@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from .cues import Attribution, channel_nouns
+from .cues import Attribution, channel_nouns, hand_lexicon
 from .marks import RegionIndex
 from .spans import Span, subtract, subtree_span, token_span, trim
 
@@ -107,6 +107,7 @@ def _right_complements(att: Attribution) -> list[Span]:
         for c in cue.children
         if c.i > cue.i
         and c.dep_ in RIGHT_COMPLEMENTS
+        and not (c.dep_ == "advcl" and c.lemma_.lower() in hand_lexicon())  # ", saying …"
         and not _is_channel_prep(c)
         and not _is_when_or_where(c)
     ]
@@ -133,6 +134,21 @@ def _is_channel_prep(tok: Token) -> bool:
 def _channel_with_relcl(tok: Token) -> bool:
     """ "posted a statement that said …": the inner "said" carries the content."""
     return tok.lemma_.lower() in channel_nouns() and any(g.dep_ == "relcl" for g in tok.children)
+
+
+def _inverted_content(att: Attribution) -> list[Span]:
+    """ "Couple exposure with X and people get nervous, said Link": the sentence before the comma
+    when the speaker follows the cue (the parser found no complement)."""
+    cue = att.cue
+    doc = cue.doc
+    if cue.i < 2 or doc[cue.i - 1].text != ",":
+        return []
+    if not any(c.dep_ == "nsubj" and c.i > cue.i for c in cue.children):
+        return []
+    start = cue.sent.start
+    if cue.i - 1 - start < 3:
+        return []
+    return [(doc[start].idx, doc[cue.i - 1].idx)]
 
 
 def _according_content(att: Attribution) -> list[Span]:
@@ -250,7 +266,8 @@ def find_content(text: str, att: Attribution, regions: RegionIndex) -> list[Span
         clause_end = subtree_span(att.cue)[1]
         spans = _after_colon(text, clause_end, regions) or _clause_content(att)
         spans = spans or _parenthetical_content(att)
-        spans = spans or _adjacent_quote(text, att, regions) or _right_complements(att)
+        spans = spans or _adjacent_quote(text, att, regions) or _inverted_content(att)
+        spans = spans or _right_complements(att)
     spans = _expand_to_regions(spans, regions, att.cue_span)
     cue_tok: Token = att.cue
     out: list[Span] = []

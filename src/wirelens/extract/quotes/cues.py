@@ -155,8 +155,13 @@ def cue_features(tok: Token, regions: RegionIndex) -> list[str]:
         if c.dep_ in ("nsubj", "nsubjpass"):
             feats.append(f"subj={c.pos_}")
             feats.append(f"l={lemma}|subj={c.pos_}")
+            feats.append(f"subjl={c.lemma_.lower()}")
             if c.ent_type_:
                 feats.append(f"subjent={c.ent_type_}")
+        elif c.dep_ in ("dobj", "ccomp", "xcomp") and c.i > tok.i:
+            # "respond to a request", "that"-clauses, "vowed to …"
+            feats.append(f"{c.dep_}l={c.lemma_.lower()}")
+            feats.append(f"{c.dep_}first={c.left_edge.lower_}")
     for d in deps:
         feats.append(f"c={d}")
     comp = (
@@ -179,6 +184,13 @@ def cue_features(tok: Token, regions: RegionIndex) -> list[str]:
         feats.append("q_after")
     if _before_colon(tok.doc, tok):
         feats.append("colon")
+    doc = tok.doc
+    prev = doc[tok.i - 1].lower_ if tok.i > 0 else "<s>"
+    nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else "</s>"
+    feats.append(f"prev={prev}")
+    feats.append(f"next={nxt}")
+    feats.append(f"l={lemma}|next={nxt}")
+    feats.append(f"l={lemma}|tag={tok.tag_}")
     sent = tok.sent
     if regions.overlapping(sent.start_char, sent.end_char):
         feats.append("sq")
