@@ -226,3 +226,89 @@ def test_status_order_is_total() -> None:
     assert STATUS_ORDER[0] == "retracted" and STATUS_ORDER[-1] == "asserted"
     assert STATUS_ORDER.index("disputed") < STATUS_ORDER.index("unconfirmed")
     assert set(STATUS_ORDER) == set(Claim.model_fields["status"].annotation.__args__)  # type: ignore[union-attr]
+
+
+# --- speed work: the fast paths give the same answers as the plain ones ------------------------
+
+
+def test_doc_index_matches_plain_lookups(nlp, reference_text: str) -> None:  # type: ignore[no-untyped-def]
+    from wirelens.extract.claims.docindex import build_index
+    from wirelens.extract.claims.linking import GENERIC, topic_of
+
+    doc, lexicon = nlp(reference_text), load_lexicon()
+    index = build_index(doc, lexicon, GENERIC, reference_text)
+    assert index.text == doc.text
+    hits = 0
+    for sent in doc.sents:
+        plain = find_cues(doc, sent.start_char, sent.end_char, lexicon)
+        assert find_cues(doc, sent.start_char, sent.end_char, lexicon, index) == plain
+        hits += len(plain)
+        lo, hi = sent.start_char + 2, max(sent.start_char + 3, sent.end_char - 3)
+        assert topic_of(doc, lo, hi, lexicon, index) == topic_of(doc, lo, hi, lexicon)
+    assert hits >= 4  # the reference article has cues of several kinds
+    step = max(1, len(reference_text) // 150)
+    for start in range(0, len(reference_text) - 1, step):
+        for end in (start + 1, start + 7, start + 60):
+            end = min(end, len(reference_text))
+            span = doc.char_span(start, end, alignment_mode="expand")
+            expected = (span.start, span.end) if span is not None else None
+            assert index.token_range(start, end) == expected, (start, end)
+
+
+def test_regions_overlap_like_a_scan() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from wirelens.extract.claims.candidates import Regions
+
+    pairs = st.tuples(st.integers(0, 60), st.integers(0, 20)).map(lambda p: (p[0], p[0] + p[1]))
+
+    @given(st.lists(pairs, max_size=8), pairs)
+    def check(regions: list[tuple[int, int]], query: tuple[int, int]) -> None:
+        start, end = query
+        expected = any(s < end and start < e for s, e in regions)
+        assert Regions(regions).overlaps(start, end) == expected
+
+    check()
+
+
+def test_topic_prefilter_changes_nothing() -> None:
+    lexicon = load_lexicon()
+    texts = [
+        "Russia said it would pull some of its troops back to their bases.",
+        "The DE-ESCALATION talks in Geneva ended without a deal.",
+        "Hackers attacked the ministry's servers; two people were killed.",
+        "Forces returned on Tuesday to their permanent bases in Crimea.",
+        "Nothing to see here.",
+    ]
+    for text in texts:
+        plain = {g for g, ps in lexicon.topics.items() if any(p.search(text) for p in ps)}
+        assert topic_groups(text, lexicon) == plain, text
+    assert all(keys for keys in lexicon.topic_keys.values() if keys is not None)
+
+
+def test_checkworthiness_features_and_model_file() -> None:
+    from wirelens.extract.claims.checkworthiness import (
+        MODEL_DIR,
+        MODEL_FILE,
+        MODEL_VERSION,
+        analyze,
+        load_model,
+    )
+
+    assert analyze("In 2021, 4 tanks") == [
+        "in",
+        "0000",
+        "0",
+        "tanks",
+        "in 0000",
+        "0000 0",
+        "0 tanks",
+    ]
+    model = load_model()
+    assert model.meta["version"] == MODEL_VERSION == "checkworthiness-v2"
+    assert model.meta["held_out"]["f1"] >= 0.76
+    assert (MODEL_DIR / MODEL_FILE).stat().st_size < 5_000_000
+    # one batch call scores like one call per text
+    texts = ["Unemployment rose to 8.5 percent.", "Thank you.", "Taxes went up 20 percent."]
+    assert score_texts(texts) == [score_texts([t])[0] for t in texts]
