@@ -150,3 +150,18 @@ def test_crisis_other_recurring_claims(crisis_db: Path) -> None:
     assert recognition and int(str(recognition[0]["n_stories"])) >= 3
     feb16 = _find(groups, "feb. 16")
     assert feb16 and feb16[0]["standing"] == "retracted"
+
+
+def test_claims_on_a_store_held_read_only_elsewhere(db: Path) -> None:
+    import duckdb
+
+    assert runner.invoke(app, ["claims", "--db", str(db)]).exit_code == 0  # groups stored
+    holder = duckdb.connect(str(db), read_only=True)  # e.g. a running `wirelens serve`
+    try:
+        fresh = runner.invoke(app, ["claims", "--db", str(db), "--json"])
+        assert fresh.exit_code == 0, fresh.output
+        assert "Kosovo" in fresh.stdout
+        stale = runner.invoke(app, ["claims", "--db", str(db), "--regroup"])
+        assert stale.exit_code == 2 and "in use" in stale.output
+    finally:
+        holder.close()

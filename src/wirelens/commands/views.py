@@ -122,9 +122,12 @@ def claims(
 
     _check_plot(plot)
     since_day, until_day = _day(since, "--since"), _day(until, "--until")
-    store = _open(db, write=True)
+    store = _open_for_groups(db, regroup)
     try:
-        ensure_groups(store.con, force=regroup)
+        if not store.con.execute(
+            "SELECT 1 FROM duckdb_settings() WHERE name = 'access_mode' AND value = 'read_only'"
+        ).fetchone():
+            ensure_groups(store.con, force=regroup)
         if group:
             _show_group(store.con, group, as_json, plot)
             return
@@ -157,6 +160,33 @@ def claims(
         _console().print(
             f"details: wirelens claims --group {groups[0]['group_id']} --db {db}", style="dim"
         )
+
+
+def _open_for_groups(db: Path, regroup: bool) -> Store:
+    """The store for writing groups; read-only when another process holds it and the stored
+    groups are up to date (e.g. while `wirelens serve` has it open)."""
+    from ..corpus.claim_tracking import is_stale
+    from ..store import Store, StoreError
+
+    if not db.exists():
+        return _open(db)  # exits with the usual message
+    try:
+        return Store(db)
+    except StoreError as error:
+        try:
+            store = Store(db, read_only=True)
+        except StoreError:
+            stderr.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
+            raise typer.Exit(2) from error
+        if regroup or is_stale(store.con):
+            store.close()
+            stderr.print(
+                f"[red]error:[/red] {db} is in use by another process and its claim groups are "
+                "out of date; run `wirelens claims` again when it is free",
+                highlight=False,
+            )
+            raise typer.Exit(2) from error
+        return store
 
 
 def _show_group(
