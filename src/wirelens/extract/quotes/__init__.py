@@ -28,6 +28,8 @@ from .spans import Span, subtract, subtree_span
 
 # Confidence a classifier-only cue ("model" class) needs when it has no clausal complement.
 MODEL_ONLY_MIN_PROB = 0.4
+# ... and when it has no source either ("was provided for …").
+MODEL_NO_SOURCE_MIN_PROB = 0.5
 
 __all__ = ["extract_quotes", "find_attributions"]
 
@@ -86,7 +88,11 @@ def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attributi
             att.source, att.source_head = found
             if att.source[0] >= att.source[1] or any(s <= att.source[0] < e for s, e in content):
                 att.source, att.source_head = None, None
-        if att.source is None and att.cue_class == "model" and att.lemma not in learned_lemmas():
+        if (
+            att.source is None
+            and att.cue_class == "model"
+            and (att.lemma not in learned_lemmas() or att.prob < MODEL_NO_SOURCE_MIN_PROB)
+        ):
             continue  # a classifier-only cue with neither lexicon support nor a source: noise
         att.content = content
         att.channel = find_channel(text, att)
