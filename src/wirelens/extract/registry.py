@@ -14,6 +14,7 @@ Extractor = Callable[[Doc, Analysis], None]
 def ordered() -> list[tuple[str, Extractor]]:
     """(name, extractor) pairs: each reads the records of the ones before it."""
     from .actors import extract_actors
+    from .anchoring import anchor_quotes
     from .claims import extract_claims
     from .events import extract_events
     from .places import extract_places
@@ -25,6 +26,7 @@ def ordered() -> list[tuple[str, Extractor]]:
         ("times", extract_times),
         ("places", extract_places),
         ("quotes", extract_quotes),
+        ("anchoring", anchor_quotes),
         ("claims", extract_claims),
         ("events", extract_events),
     ]
