@@ -96,21 +96,26 @@ def _samples(
     return xs, ys
 
 
-def _fit(xs: list[dict[str, int]], ys: list[int]) -> tuple[DictVectorizer, LogisticRegression]:
+C = 0.5  # L2 strength (inverse), chosen on the train slice
+
+
+def _fit(
+    xs: list[dict[str, int]], ys: list[int], c: float = C
+) -> tuple[DictVectorizer, LogisticRegression]:
     vec = DictVectorizer()
-    clf = LogisticRegression(C=0.5, max_iter=2000)
+    clf = LogisticRegression(C=c, max_iter=2000)
     clf.fit(vec.fit_transform(xs), ys)
     return vec, clf
 
 
 def train_classifier(
-    data: list[tuple[Doc, list[Attribution]]], nouns: frozenset[str]
+    data: list[tuple[Doc, list[Attribution]]], nouns: frozenset[str], c: float = C
 ) -> dict[str, object]:
     """Fit the cue classifier; threshold by token-level F1 on a held-out 20% of ``data``."""
     cut = int(len(data) * 0.8)
     xs, ys = _samples(data[:cut], nouns)
     hx, hy = _samples(data[cut:], nouns)
-    vec, clf = _fit(xs, ys)
+    vec, clf = _fit(xs, ys, c)
     probs = clf.predict_proba(vec.transform(hx))[:, 1]
     gold = np.array(hy)
     best, threshold = -1.0, 0.5
@@ -121,7 +126,7 @@ def train_classifier(
         if f1 > best:
             best, threshold = f1, float(t)
     print(f"held-out token F1 {best:.3f} at threshold {threshold:.3f}")
-    vec, clf = _fit(xs + hx, ys + hy)
+    vec, clf = _fit(xs + hx, ys + hy, c)
     weights = {
         name: round(float(w), 4)
         for name, w in zip(vec.get_feature_names_out(), clf.coef_[0], strict=True)
@@ -146,6 +151,7 @@ def main() -> None:
         "--first", type=int, default=None, help="fit on the first N articles only (dev loop)"
     )
     parser.add_argument("--cache", type=Path, default=None, help="DocBin parse cache")
+    parser.add_argument("--C", type=float, default=C, help="inverse L2 strength")
     args = parser.parse_args()
     data = parsed(args.train_dir, args.cache)[: args.first]
     lemmas = train_lemmas(data)
@@ -160,7 +166,7 @@ def main() -> None:
     }
     args.out.write_text(json.dumps(payload, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     print(f"{len(lemmas)} lemmas -> {args.out}")
-    model = train_classifier(data, frozenset(nouns))
+    model = train_classifier(data, frozenset(nouns), args.C)
     out = args.out.with_name("cue_classifier.json")
     out.write_text(json.dumps(model, indent=0) + "\n", encoding="utf-8")
     print(f"{len(model['weights'])} weights -> {out}")  # type: ignore[arg-type]

@@ -54,10 +54,13 @@ def _clause_content(att: Attribution) -> list[Span]:
     ccomps = [c for c in cue.children if c.dep_ == "ccomp"]
     if ccomps:
         return [subtree_span(c) for c in ccomps]
-    if att.cue_class in XCOMP_CLASSES:
-        xcomps = [c for c in cue.children if c.dep_ == "xcomp"]
-        if xcomps:
-            return [subtree_span(c) for c in xcomps]
+    xcomps = [c for c in cue.children if c.dep_ == "xcomp"]
+    subjects = [c for c in cue.children if c.dep_ in ("nsubjpass", "nsubj") and c.i < cue.i]
+    if xcomps and subjects and _raised(att):
+        # "she is expected to win", "it appears to hold": PolNeAR's content is subject + xcomp.
+        return [subtree_span(subjects[0]), subtree_span(xcomps[0])]
+    if att.cue_class in XCOMP_CLASSES and xcomps:
+        return [subtree_span(c) for c in xcomps]
     if att.lemma in DOBJ_CONTENT or att.cue_class in ("learned", "model"):
         objs = [
             c
@@ -97,6 +100,13 @@ def _clause_content(att: Attribution) -> list[Span]:
         if preps:
             return [subtree_span(preps[0])]
     return []
+
+
+def _raised(att: Attribution) -> bool:
+    """A raising or passive cue whose subject belongs to the content ("is seen as", "seems")."""
+    return att.lemma in ("seem", "appear") or any(
+        c.dep_ in ("auxpass", "nsubjpass") for c in att.cue.children
+    )
 
 
 def _right_complements(att: Attribution) -> list[Span]:
@@ -265,9 +275,13 @@ def find_content(text: str, att: Attribution, regions: RegionIndex) -> list[Span
     else:
         clause_end = subtree_span(att.cue)[1]
         spans = _after_colon(text, clause_end, regions) or _clause_content(att)
-        spans = spans or _parenthetical_content(att)
-        spans = spans or _adjacent_quote(text, att, regions) or _inverted_content(att)
-        spans = spans or _right_complements(att)
+        if att.cue_class == "noun":
+            # A noun's content is its own clause or an adjacent quote, never a nearby phrase.
+            spans = spans or _adjacent_quote(text, att, regions)
+        else:
+            spans = spans or _parenthetical_content(att)
+            spans = spans or _adjacent_quote(text, att, regions) or _inverted_content(att)
+            spans = spans or _right_complements(att)
     spans = _expand_to_regions(spans, regions, att.cue_span)
     cue_tok: Token = att.cue
     out: list[Span] = []
