@@ -231,6 +231,19 @@ def _after_colon(text: str, clause_end: int, regions: RegionIndex) -> list[Span]
     return [(k, len(text) if end < 0 else end)]
 
 
+def _paragraph(text: str, offset: int) -> Span:
+    """The paragraph (line) around ``offset``."""
+    end = text.find("\n", offset)
+    return text.rfind("\n", 0, offset) + 1, len(text) if end < 0 else end
+
+
+def _clip(spans: list[Span], bounds: Span) -> list[Span]:
+    """``spans`` cut to ``bounds`` (pieces left empty are dropped)."""
+    lo, hi = bounds
+    out = [(max(s, lo), min(e, hi)) for s, e in spans]
+    return [(s, e) for s, e in out if e > s]
+
+
 def _expand_to_regions(spans: list[Span], regions: RegionIndex, cue_span: Span) -> list[Span]:
     """Grow each span to cover every quoted region it touches (but never swallow the cue)."""
     out: list[Span] = []
@@ -267,14 +280,15 @@ def _balanced(text: str, s: int, e: int) -> bool:
 
 def find_content(text: str, att: Attribution, regions: RegionIndex) -> list[Span]:
     """Content spans of one attribution (empty when the cue has none); ``text`` is ``doc.text``."""
+    colon: list[Span] = []
     if att.according:
         spans = _according_content(att)
     elif att.cue_class == "adverb":
         # "was reportedly targeted": the clause the adverb modifies.
         spans = subtract(subtree_span(att.cue.head), token_span(att.cue))
     else:
-        clause_end = subtree_span(att.cue)[1]
-        spans = _after_colon(text, clause_end, regions) or _clause_content(att)
+        colon = _after_colon(text, subtree_span(att.cue)[1], regions)
+        spans = colon or _clause_content(att)
         if att.cue_class == "noun":
             # A noun's content is its own clause or an adjacent quote, never a nearby phrase.
             spans = spans or _adjacent_quote(text, att, regions)
@@ -282,6 +296,10 @@ def find_content(text: str, att: Attribution, regions: RegionIndex) -> list[Span
             spans = spans or _parenthetical_content(att)
             spans = spans or _adjacent_quote(text, att, regions) or _inverted_content(att)
             spans = spans or _right_complements(att)
+    if not colon:
+        # The parser sometimes joins paragraphs into one sentence (a quote ending in ” with no
+        # period after it): content read off the parse never reaches past the cue's paragraph.
+        spans = _clip(spans, _paragraph(text, att.cue.idx))
     spans = _expand_to_regions(spans, regions, att.cue_span)
     cue_tok: Token = att.cue
     out: list[Span] = []
