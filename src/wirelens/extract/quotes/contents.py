@@ -216,6 +216,8 @@ def _after_colon(text: str, clause_end: int, regions: RegionIndex) -> list[Span]
     j = clause_end
     while j < len(text) and j < clause_end + 3 and text[j] in " ,":
         j += 1
+    if (j >= len(text) or text[j] != ":") and text[clause_end - 1 : clause_end] == ":":
+        j = clause_end - 1  # the parser hung the colon (and the paragraph after it) on the cue
     if j >= len(text) or text[j] != ":":
         return []
     k = j + 1
@@ -228,7 +230,10 @@ def _after_colon(text: str, clause_end: int, regions: RegionIndex) -> list[Span]
         return [(region.start, region.end)]
     # No quote: take the text up to the end of the paragraph that follows.
     end = text.find("\n", k)
-    return [(k, len(text) if end < 0 else end)]
+    end = len(text) if end < 0 else end
+    while end > k and text[end - 1] in " .":
+        end -= 1  # the paragraph's final period is not part of what was said
+    return [(k, end)]
 
 
 def _paragraph(text: str, offset: int) -> Span:
@@ -287,7 +292,8 @@ def find_content(text: str, att: Attribution, regions: RegionIndex) -> list[Span
         # "was reportedly targeted": the clause the adverb modifies.
         spans = subtract(subtree_span(att.cue.head), token_span(att.cue))
     else:
-        colon = _after_colon(text, subtree_span(att.cue)[1], regions)
+        paragraph_end = _paragraph(text, att.cue.idx)[1]
+        colon = _after_colon(text, min(subtree_span(att.cue)[1], paragraph_end), regions)
         spans = colon or _clause_content(att)
         if att.cue_class == "noun":
             # A noun's content is its own clause or an adjacent quote, never a nearby phrase.
