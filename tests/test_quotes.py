@@ -57,6 +57,20 @@ def test_apostrophes_are_not_quotes() -> None:
     assert find_regions("Russia’s army and the West’s view aren’t quotes.") == []
 
 
+def test_double_apostrophes_are_double_quotes() -> None:
+    text = "''It works,'' Mr. Garin said, ''and the Jones' plan does not.''"
+    inner = [text[r.inner_start : r.inner_end] for r in find_regions(text)]
+    assert inner == ["It works,", "and the Jones' plan does not."]
+
+
+def test_double_apostrophe_quote_is_content(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "''We will not back down,'' Mr. Garin said on Tuesday."
+    (q,) = run(nlp, text)
+    assert q.content.text == "We will not back down"
+    assert q.kind == "direct"
+    assert q.source is not None and q.source.text == "Mr. Garin"
+
+
 # ------------------------------------------------------------------------------- small sentences
 
 

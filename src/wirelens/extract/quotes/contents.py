@@ -264,7 +264,9 @@ def _expand_to_regions(spans: list[Span], regions: RegionIndex, cue_span: Span) 
 def _strip_marks(text: str, span: Span) -> Span:
     """Drop the enclosing quotation marks of a fully quoted span (and the comma inside them)."""
     s, e = trim(text, span)
-    if e - s >= 2 and text[s] in "\"“«„'‘" and text[e - 1] in "\"”»'’“" and _balanced(text, s, e):
+    if e - s >= 4 and text[s : s + 2] == "''" and text[e - 2 : e] == "''":
+        s, e = trim(text, (s + 2, e - 2))  # ''Yes,'' (two apostrophes as a double quote)
+    elif e - s >= 2 and text[s] in "\"“«„'‘" and text[e - 1] in "\"”»'’“" and _balanced(text, s, e):
         s, e = trim(text, (s + 1, e - 1))
     return _drop_dangling(text, s, e)
 

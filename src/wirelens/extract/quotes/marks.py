@@ -15,7 +15,11 @@ from dataclasses import dataclass
 OPENERS = {"“": "”", "«": "»", "„": "“", "‹": "›", "‘": "’"}
 CLOSERS = {"”", "»", "›", "’"}
 STRAIGHT = {'"'}
-MARK_RE = re.compile("[" + re.escape("".join({*OPENERS, *CLOSERS, *STRAIGHT})) + "]")
+# Two apostrophes are a double quote in some wire styles (the New York Times: ''Yes,'' he said).
+DOUBLE_APOSTROPHE = "''"
+MARK_RE = re.compile(
+    DOUBLE_APOSTROPHE + "|[" + re.escape("".join(sorted({*OPENERS, *CLOSERS, *STRAIGHT}))) + "]"
+)
 # A region longer than this is almost certainly a pairing error (one stray mark swallowing pages).
 MAX_REGION_CHARS = 3000
 
@@ -27,14 +31,15 @@ class Region:
     start: int
     end: int
     closed: bool
+    width: int = 1  # characters per mark (2 for '')
 
     @property
     def inner_start(self) -> int:
-        return self.start + 1
+        return self.start + self.width
 
     @property
     def inner_end(self) -> int:
-        return self.end - 1 if self.closed else self.end
+        return self.end - self.width if self.closed else self.end
 
 
 def _is_word(ch: str) -> bool:
@@ -59,11 +64,15 @@ def _scan(text: str, lo: int, hi: int) -> list[Region]:
     regions: list[Region] = []
     open_at = -1
     open_char = ""
+    open_width = 1
     for found in MARK_RE.finditer(text, lo, hi):
         i = found.start()
-        ch = text[i]
+        ch = found.group()
+        width = found.end() - i
+        if ch == DOUBLE_APOSTROPHE:
+            ch = '"'
         prev = text[i - 1] if i > lo else " "
-        nxt = text[i + 1] if i + 1 < hi else " "
+        nxt = text[found.end()] if found.end() < hi else " "
         if ch in ("‘", "’"):
             # Single curly quotes double as apostrophes ("Russia’s"); only a ‘ after a space opens
             # a region, and only when no double-quote region is open (nested quotes stay inside).
@@ -78,9 +87,9 @@ def _scan(text: str, lo: int, hi: int) -> list[Region]:
             if opening and (nxt.isspace() and not prev.isspace()):
                 continue  # a lone closing-looking mark with nothing open: ignore
             if opening:
-                open_at, open_char = i, ch
-            else:
-                regions.append(Region(open_at, i + 1, True))
+                open_at, open_char, open_width = i, ch, width
+            elif width == open_width:
+                regions.append(Region(open_at, found.end(), True, width))
                 open_at, open_char = -1, ""
             continue
         if ch == "“" and open_char == "„":
@@ -95,7 +104,7 @@ def _scan(text: str, lo: int, hi: int) -> list[Region]:
             # A second opener while one is open: the first was never closed; restart here.
             open_at, open_char = i, ch
     if open_at >= 0 and hi - open_at > 1:
-        regions.append(Region(open_at, hi, False))
+        regions.append(Region(open_at, hi, False, open_width if open_char == '"' else 1))
     return [r for r in regions if 1 < r.end - r.start <= MAX_REGION_CHARS]
 
 
