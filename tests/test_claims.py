@@ -185,6 +185,171 @@ def test_no_evidence_rule_without_cues(nlp) -> None:  # type: ignore[no-untyped-
     assert all(c.status == "asserted" and not c.evidence for c in analysis.claims)
 
 
+# --- clauses a cue says are not established, and anaphoric "that" ------------------------------
+
+
+def _strong_status_has_evidence(analysis: Analysis) -> None:
+    wanted = {"disputed": "disputes", "denied": "disputes", "unsupported": "unsupported"}
+    for claim in analysis.claims:
+        if claim.status in ("disputed", "unsupported", "retracted", "denied"):
+            relation = wanted.get(claim.status, "retracts")
+            assert any(e.relation == relation for e in claim.evidence), claim
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "clause"),
+    [
+        ("We have not yet verified that the convoy left the city.", "unconfirmed",
+         "the convoy left the city"),
+        ("We cannot verify that the convoy left the city.", "unconfirmed",
+         "the convoy left the city"),
+        ("Officials could not independently verify the report.", "unconfirmed", None),
+        ("The figure has not been verified.", "unconfirmed", None),
+        ("I'm not in a position to confirm that.", "unconfirmed", None),
+        ("It cannot be stated that the army is withdrawing its troops.", "dispute",
+         "the army is withdrawing its troops"),
+        ("We can't say that the talks have failed.", "dispute", "the talks have failed"),
+        ("There is no evidence that the rebels shelled the school.", "dispute",
+         "the rebels shelled the school"),
+        ("It is not true that the army shelled the village.", "dispute",
+         "the army shelled the village"),
+        ("We do not see any withdrawal.", "dispute", None),
+        ("Britain did not observe that the troops had left.", "dispute", "the troops had left"),
+    ],
+)  # fmt: skip
+def test_cue_families_and_their_clause(nlp, text: str, kind: str, clause: str | None) -> None:  # type: ignore[no-untyped-def]
+    from wirelens.extract.claims.cues import proposition
+
+    doc = nlp(text)
+    hits = [h for h in find_cues(doc, 0, len(text)) if h.kind == kind]
+    assert hits, (text, find_cues(doc, 0, len(text)))
+    found = proposition(doc, hits[0])
+    assert (doc[found[0] : found[1]].text if found else None) == clause
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I cannot say enough about our soldiers.",  # no proposition
+        "You don't see many people coming to his defense.",  # a figure of speech
+        "We have seen signs of a pullback.",
+    ],
+)
+def test_cue_families_leave_plain_sentences_alone(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp(text)
+    assert not [h for h in find_cues(doc, 0, len(text)) if h.kind in ("dispute", "unconfirmed")]
+
+
+def test_embedded_question_is_no_proposition(nlp) -> None:  # type: ignore[no-untyped-def]
+    from wirelens.extract.claims.cues import proposition
+
+    doc = nlp("I can't confirm if he is aware of the plan.")
+    (hit,) = [h for h in find_cues(doc, 0, len(doc.text)) if h.kind == "unconfirmed"]
+    assert proposition(doc, hit) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "pronoun"),
+    [
+        ("We have not yet verified that.", "that"),
+        ("This could not be independently verified.", "This"),
+        ("We can't state that.", "that"),
+        ("We cannot verify that the convoy left.", None),  # a clause, not a pronoun
+        ("It cannot be said that the talks failed.", None),  # expletive "it"
+    ],
+)
+def test_anaphor(nlp, text: str, pronoun: str | None) -> None:  # type: ignore[no-untyped-def]
+    from wirelens.extract.claims.cues import anaphor
+
+    doc = nlp(text)
+    hit = next(h for h in find_cues(doc, 0, len(text)) if h.kind in ("dispute", "unconfirmed"))
+    found = anaphor(doc, hit)
+    assert (doc[found].text if found is not None else None) == pronoun
+
+
+def test_anaphoric_that_bears_on_the_previous_claim(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The ministry said that some tanks are leaving their positions near the border.\n\n"
+        "That would be welcome, but we have not yet verified that."
+    )
+    analysis = analyze(nlp, text)
+    claim = claim_with(analysis, "some tanks are leaving their positions")
+    assert claim.status == "unconfirmed"
+    (evidence,) = claim.evidence
+    assert evidence.relation == "qualifies" and "not yet verified that" in evidence.text
+    assert not any("verified" in c.text for c in analysis.claims)
+
+
+def test_anaphoric_that_reaches_only_the_nearby_claim(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The ministry said that some tanks are leaving their positions near the border. "
+        "Oil prices fell sharply on Wednesday in London. Markets in Asia closed higher. "
+        "The weather in Kyiv stayed cold and grey all week. We have not yet verified that."
+    )
+    claim = claim_with(analyze(nlp, text), "some tanks are leaving their positions")
+    assert claim.status == "asserted" and not claim.evidence
+
+
+def test_question_confirms_nothing(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Russia said its troops were leaving the border. Can you confirm that?"
+    claim = claim_with(analyze(nlp, text), "troops were leaving the border")
+    assert claim.status == "asserted" and not claim.evidence
+
+
+def test_unverified_clause_bears_on_the_claim_it_repeats(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The Defence Ministry reported that some units are leaving their positions near the "
+        "border. We have not yet verified that the units are returning to their home bases."
+    )
+    analysis = analyze(nlp, text)
+    claim = claim_with(analysis, "some units are leaving their positions")
+    assert claim.status == "unconfirmed"
+    assert any("not yet verified" in e.text for e in claim.evidence)
+    # linked, so the unverified clause is no second claim
+    assert not any("returning to their home bases" in c.text for c in analysis.claims)
+
+
+def test_dispute_clause_split_out_of_the_speakers_claim(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Chancellor Olaf Scholz stressed that the army controls the situation on the border, "
+        "but at the moment it cannot be stated that the enemy is fully withdrawing its troops."
+    )
+    analysis = analyze(nlp, text)
+    own = claim_with(analysis, "the army controls the situation")
+    assert own.status == "asserted" and "cannot be stated" not in own.text
+    assert own.text.endswith("on the border")
+    disputed = claim_with(analysis, "the enemy is fully withdrawing its troops")
+    assert disputed.text == "the enemy is fully withdrawing its troops"
+    assert disputed.status == "disputed" and disputed.source_actor_id is None
+    (evidence,) = disputed.evidence
+    assert evidence.relation == "disputes" and evidence.text.endswith("it cannot be stated")
+    assert evidence.by_actor_id == own.source_actor_id is not None
+    assert disputed.quote_id == own.quote_id
+    _strong_status_has_evidence(analysis)
+
+
+def test_dispute_clause_links_to_the_claim_in_the_article(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Moscow said its troops were withdrawing from the border. "
+        "London said there is no evidence that the troops are withdrawing."
+    )
+    analysis = analyze(nlp, text)
+    claim = claim_with(analysis, "its troops were withdrawing")
+    assert claim.status == "disputed"
+    assert any("no evidence" in e.text for e in claim.evidence if e.relation == "disputes")
+    # London's words are evidence on Moscow's claim, neither a claim of London nor a new one
+    assert not any("the troops are withdrawing" in c.text for c in analysis.claims)
+    _strong_status_has_evidence(analysis)
+
+
+def test_not_true_clause_in_own_voice(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "It is simply not true that the government is holding back energy production."
+    analysis = analyze(nlp, text)
+    claim = claim_with(analysis, "the government is holding back energy production")
+    assert claim.status == "disputed" and claim.source_actor_id is None
+    assert [e.text for e in claim.evidence] == ["It is simply not true"]
+
+
 # --- parts -------------------------------------------------------------------------------------
 
 

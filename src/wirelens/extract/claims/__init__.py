@@ -16,6 +16,22 @@ Status when several cues apply — the strongest wins, every cue stays as eviden
 (the source withdrawing a claim outranks anything said about it; the text saying no evidence was
 given outranks another party's dispute; a dispute outranks a mere lack of confirmation). A claim is
 never disputed, unsupported, denied or retracted without an evidence span in the text.
+
+A dispute or unconfirmed cue with a clause of its own ("we have not yet verified that X", "it
+cannot be stated that X", "there is no evidence that X", "it is not true that X") is about X,
+not a claim of its speaker:
+
+- X bears, like any statement, on the claim of another side it shares a topic with; when the
+  article holds no such claim, X becomes a claim unit of its own (source ``None``, as for a denied
+  claim; the speaker is the evidence's ``by_actor_id``) with the cue clause as evidence, so that
+  cross-article tracking meets X with the other sources that make it;
+- the cue clause and X are cut out of the attribution that contains them: "A, but it cannot be
+  stated that X" leaves the speaker's claim "A" (asserted), and a content that is nothing but the
+  cue clause leaves no claim of the speaker. The containing claim therefore never shows a
+  dispute as a plain assertion.
+
+A cue whose object is a pronoun ("… but we have not yet verified that.") bears on the nearest
+earlier claim of another side, at most two sentences back.
 """
 
 from __future__ import annotations
@@ -23,6 +39,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import defaultdict
+from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
@@ -36,10 +53,18 @@ from .candidates import (
     sentence_of,
 )
 from .checkworthiness import score_texts
-from .cues import CueHit, clause_head, clause_tokens, find_cues
+from .cues import CueHit, anaphor, clause_head, clause_tokens, find_cues, proposition
 from .docindex import build_index
 from .lexicon import OTHER_KINDS, Lexicon, load_lexicon
-from .linking import GENERIC, Statement, Topic, ordinal_target, topic_of, topic_target
+from .linking import (
+    GENERIC,
+    Statement,
+    Topic,
+    anaphoric_target,
+    ordinal_target,
+    topic_of,
+    topic_target,
+)
 
 __all__ = ["RELATION", "STATUS_ORDER", "THRESHOLD", "extract_claims"]
 
@@ -77,7 +102,13 @@ RELATION = {
 # A reporter-voice statement becomes a claim of the article from this check-worthiness on.
 THRESHOLD = 0.5
 BEARING = (*OTHER_KINDS, "confirm")
+# Kinds whose cue can say that a clause X is not established (X then becomes its own claim unit).
+PROPOSITION_KINDS = ("dispute", "unconfirmed")
+# Kinds that may point back at an earlier claim through a pronoun ("we cannot confirm that.").
+ANAPHORIC_KINDS = ("dispute", "unconfirmed", "confirm")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+# Words left at the edge of a claim cut around a cue clause ("A, but [it cannot be stated …]").
+_EDGE_WORDS = {"and", "but", "or", "yet", "while", "although", "though", "so", "as", "that"}
 
 
 def _token_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -102,6 +133,23 @@ def _self_span(doc: Doc, hit: CueHit) -> tuple[int, int]:
     if abs(hit.anchor - hit.start) <= 3:
         first, last = min(first, hit.anchor), max(last, hit.anchor + 1)
     return _chars(doc, first, last)
+
+
+def _piece(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without edge spaces, punctuation and conjunctions (a cut claim's rest)."""
+    changed = True
+    while changed and start < end:
+        changed = False
+        while start < end and (text[start].isspace() or text[start] in ",.;:—–-"):
+            start, changed = start + 1, True
+        while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
+            end, changed = end - 1, True
+        words = text[start:end].split()
+        if words and words[0].lower() in _EDGE_WORDS:
+            start, changed = text.index(words[0], start) + len(words[0]), True
+        if words and words[-1].lower() in _EDGE_WORDS:
+            end, changed = text.rindex(words[-1], start, end), True
+    return start, end
 
 
 def _frames(analysis: Analysis) -> list[tuple[Quote, int, int]]:
@@ -150,10 +198,27 @@ class _Builder:
     def statement(
         self, hit: CueHit, lo: int, hi: int, speaker: str | None, quote: Quote | None
     ) -> None:
-        """Record a bearing cue found in tokens ``[lo, hi)``."""
+        """Record a bearing cue found in tokens ``[lo, hi)``.
+
+        In a question ("Can you confirm that?") a cue asserts nothing: a confirmation there is
+        no statement, and no other cue there points back or makes its clause a claim.
+        """
         doc = self.doc
+        sentence = sentence_of(self.starts, doc[hit.start].idx)
+        question = self.index.is_question(sentence)
+        if question and hit.kind == "confirm":
+            return
         first, last = clause_tokens(clause_head(doc[hit.anchor], lo, hi), lo, hi)
         first, last = min(first, hit.start), max(last, hit.end)
+        claimed: tuple[int, int] | None = None
+        anaphoric = False
+        if hit.kind in PROPOSITION_KINDS and not question:
+            found = proposition(doc, hit)
+            if found is not None and lo <= found[0] and found[1] <= hi:
+                first, last = min(first, found[0]), max(last, found[1])
+                claimed = _chars(doc, *found)
+        if claimed is None and hit.kind in ANAPHORIC_KINDS and not question:
+            anaphoric = anaphor(doc, hit, self.lexicon) is not None
         about = _chars(doc, first, last)
         aff = self.affiliations[quote.id] if quote is not None else frozenset()
         if quote is None and speaker is not None:
@@ -163,10 +228,12 @@ class _Builder:
                 hit=hit,
                 speaker=speaker,
                 affiliation=aff,
-                sentence=sentence_of(self.starts, doc[hit.start].idx),
+                sentence=sentence,
                 about=about,
                 topic=topic_of(doc, about[0], about[1], self.lexicon, self.index),
                 quote_id=quote.id if quote is not None else None,
+                proposition=claimed,
+                anaphoric=anaphoric,
             )
         )
 
@@ -216,8 +283,21 @@ class _Builder:
     def _frame_cue(
         self, quote: Quote, drafts: list[Draft], hit: CueHit, speaker: str | None
     ) -> None:
-        """A cue in the attribution itself: "allegedly showed", "denied that", "falsely claimed"."""
-        if hit.kind == "alleged":
+        """A cue in the attribution itself: "allegedly showed", "denied that", "falsely claimed",
+        "we have not yet verified that …" (the attribution's own verb, negated)."""
+        cue = quote.cue
+        if (
+            hit.kind in PROPOSITION_KINDS
+            and cue is not None
+            and hit.start <= hit.anchor < hit.end
+            and cue.start <= self.doc[hit.anchor].idx < cue.end
+        ):
+            # the source says the content is not established: a statement about it, no claim of
+            # the source (its drafts, if the quote is not marked negated, are cut in ``link``)
+            sent = self.index.sents[self.index.sentence_at(self.doc[hit.anchor].idx)]
+            if proposition(self.doc, hit) is not None or anaphor(self.doc, hit) is not None:
+                self.statement(hit, sent.start, sent.end, speaker, quote)
+        elif hit.kind == "alleged":
             self._qualify(drafts, hit, None, inside=False)
         elif hit.kind == "denial" and quote.cue is not None and quote.cue.lemma == "deny":
             start, end = _self_span(self.doc, hit)
@@ -259,10 +339,24 @@ class _Builder:
         return scores
 
     def link(self) -> None:
-        """Attach every bearing statement to the claim it bears on."""
+        """Attach every bearing statement to the claim it bears on; a cue clause about a clause X
+        is cut out of its attribution, and X becomes a claim when nothing in the article makes it
+        (see the module docstring)."""
         topics = [topic_of(self.doc, d.start, d.end, self.lexicon, self.index) for d in self.drafts]
+        ends = [sentence_of(self.starts, max(d.start, d.end - 1)) for d in self.drafts]
+        cut: list[Statement] = []
+        new: list[Draft] = []
         for statement in self.statements:
-            target = self._target(statement, topics)
+            target = None
+            if statement.anaphoric:
+                target = anaphoric_target(statement, self.drafts, self.analysis, ends)
+            if target is None:
+                target = self._target(statement, topics)
+            if statement.proposition is not None:
+                cut.append(statement)
+                if target is None:
+                    self._proposition_claim(statement, new)
+                    continue
             if target is None:
                 continue
             status = KIND_STATUS[statement.hit.kind]
@@ -270,6 +364,74 @@ class _Builder:
             evidence = _evidence(self.text, start, end, status, statement.speaker)
             if all(e.start != start or e.end != end for _, e in target.evidence):
                 target.evidence.append((status, evidence))
+
+        if cut or new:
+            self._split(cut, new)
+
+    def _proposition_claim(self, statement: Statement, new: list[Draft]) -> None:
+        """X of "we have not verified that X" as a claim unit of its own (source None), with the
+        cue clause before X as its evidence."""
+        assert statement.proposition is not None
+        start, end = statement.proposition
+        status = KIND_STATUS[statement.hit.kind]
+        cue_start, cue_end = _chars(self.doc, statement.hit.start, statement.hit.end)
+        found = self.index.token_range(start, start + 1)
+        if found is not None:
+            j = found[0] - 1  # the cue clause ends before X's complementiser ("… stated that")
+            while j > 0 and (self.doc[j].dep_ == "mark" or self.doc[j].is_punct):
+                j -= 1
+            clause_end = self.doc[j].idx + len(self.doc[j])
+            if statement.about[0] < clause_end <= start:
+                cue_start, cue_end = statement.about[0], clause_end
+        evidence = _evidence(self.text, cue_start, cue_end, status, statement.speaker)
+        for draft in new:
+            if (draft.start, draft.end) == (start, end):  # two cues on the same X
+                if all(e.start != cue_start for _, e in draft.evidence):
+                    draft.evidence.append((status, evidence))
+                return
+        quote = next((q for q in self.analysis.quotes if q.id == statement.quote_id), None)
+        others = (d for d in self.drafts if d.quote is None or d.quote is not quote)
+        if any(d.start < end and start < d.end for d in others):
+            return  # X is already (part of) a claim of its own
+        sentence = sentence_of(self.starts, start)
+        new.append(Draft(start, end, sentence, quote=quote, evidence=[(status, evidence)]))
+
+    def _split(self, cut: list[Statement], new: list[Draft]) -> None:
+        """Cut each cue clause (with its X) out of the claims of its attribution, add the new X
+        claims, and score the claims whose text changed in one batch."""
+        rescored = list(new)
+        for statement in cut:
+            if statement.quote_id is None or statement.proposition is None:
+                continue
+            lo, hi = statement.about[0], max(statement.about[1], statement.proposition[1])
+            kept: list[Draft] = []
+            for draft in self.drafts:
+                quote = draft.quote
+                if quote is None or quote.id != statement.quote_id or not lo < draft.end:
+                    kept.append(draft)
+                    continue
+                if draft.start >= hi:
+                    kept.append(draft)
+                    continue
+                for s, e in ((draft.start, lo), (hi, draft.end)):
+                    s, e = _piece(self.text, s, e)
+                    if len(self.text[s:e].split()) < 3:
+                        continue
+                    evidence = [  # evidence inside the claim stays with the piece holding it
+                        (st, ev)
+                        for st, ev in draft.evidence
+                        if not draft.start <= ev.start < draft.end or s <= ev.start < e
+                    ]
+                    sentence = sentence_of(self.starts, s)
+                    piece = replace(draft, start=s, end=e, sentence=sentence, evidence=evidence)
+                    kept.append(piece)
+                    rescored.append(piece)
+            self.drafts = kept
+        self.drafts.extend(new)
+        scores = score_texts([self.text[d.start : d.end] for d in rescored])
+        for draft, score in zip(rescored, scores, strict=True):
+            draft.score = score
+        self.drafts.sort(key=lambda d: d.start)
 
     def _target(self, statement: Statement, topics: list[Topic]) -> Draft | None:
         kind, drafts = statement.hit.kind, self.drafts

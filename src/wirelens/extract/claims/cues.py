@@ -7,9 +7,14 @@ Two sorts of cue are found over a token range of the parse:
   ("we have not seen any sign of", "has yet to see evidence of") disputes; a negated provision verb
   with one ("No evidence was provided for", "without providing evidence") leaves a claim
   unsupported; a negated or not-yet confirmation verb ("had yet to confirm") leaves it
-  unconfirmed, an affirmed one ("confirmed the pullback") supports it.
+  unconfirmed, an affirmed one ("confirmed the pullback") supports it; a modal-negated assertion
+  verb with a clause ("it cannot be stated that X", "we can't say that X") disputes X, and so does
+  a negated observation verb with a clause or a change noun ("we do not see any changes").
 
 Each hit records its kind, its tokens and the predicate it bears on (the anchor).
+:func:`proposition` finds the clause X a cue says is not established ("we have not yet verified
+that X", "there is no evidence that X", "it is not true that X"), :func:`anaphor` the pronoun
+that points back at an earlier statement instead ("we have not yet verified that.").
 """
 
 from __future__ import annotations
@@ -79,6 +84,11 @@ def negator(token: Token, lexicon: Lexicon | None = None) -> Token | None:
             return neg  # "did not have to" is rare; "has not yet had to" keeps its negation
     if token.dep_ == "pcomp" and head.lower_ == "without":
         return head
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+    in_phrase = head.dep_ == "pobj" and head.head.dep_ == "prep"
+    if token.dep_ in ("acl", "relcl") and infinitive and in_phrase:
+        # "I'm not in a position to confirm": the negation sits on the verb of the phrase
+        return next((c for c in head.head.head.children if c.dep_ == "neg"), None)
     return None
 
 
@@ -114,6 +124,110 @@ def _confirm_hit(verb: Token, lexicon: Lexicon) -> CueHit | None:
             return None  # "the confirmed cases": not an act of confirming
         return CueHit("confirm", verb.i, verb.i + 1, verb.i)
     return CueHit("unconfirmed", min(neg.i, verb.i), max(neg.i, verb.i) + 1, verb.i)
+
+
+def _modal_negation(verb: Token) -> Token | None:
+    """The "not" of "cannot"/"can't"/"could not" on ``verb``, or None."""
+    children = list(verb.children)
+    if not any(c.dep_ == "aux" and c.lemma_.lower() == "can" for c in children):
+        return None
+    return next((c for c in children if c.dep_ == "neg"), None)
+
+
+def _clause_child(token: Token, after: int, deps: tuple[str, ...]) -> Token | None:
+    """A finite clause governed by ``token`` that starts after token ``after`` ("… that X")."""
+    for child in token.children:
+        if child.dep_ not in deps or child.pos_ not in ("VERB", "AUX"):
+            continue
+        if child.left_edge.i <= after:
+            continue
+        marks = [c for c in child.children if c.dep_ == "mark"]
+        if any(m.lower_ == "that" for m in marks):
+            return child
+        if marks:
+            return None  # "confirm if he is aware": an embedded question, not a proposition
+        if child.dep_ == "ccomp" and any(
+            c.dep_ in ("nsubj", "nsubjpass", "expl") for c in child.children
+        ):
+            return child
+    return None
+
+
+def _assert_hit(verb: Token) -> CueHit | None:
+    """ "it cannot be stated that X", "we can't say that": the speaker will not assert X."""
+    neg = _modal_negation(verb)
+    if neg is None:
+        return None
+    anaphoric = any(c.dep_ == "dobj" and c.lower_ in ("that", "this", "so") for c in verb.children)
+    if not anaphoric and _clause_child(verb, verb.i, ("ccomp",)) is None:
+        return None  # "I cannot say enough about …": no proposition
+    aux = min(c.i for c in verb.children if c.dep_ == "aux")
+    return CueHit("dispute", min(aux, neg.i), verb.i + 1, verb.i)
+
+
+def _observe_hit(verb: Token, lexicon: Lexicon) -> CueHit | None:
+    """ "we do not see any changes", "we did not observe that X": the change is disputed."""
+    neg = negator(verb, lexicon)
+    if neg is None:
+        return None
+    changes = lexicon.words.get("change_noun", set())
+    evidence = lexicon.words.get("evidence_noun", set())
+    for child in verb.children:
+        lemma = child.lemma_.lower()
+        if child.dep_ == "dobj" and lemma in evidence:
+            return None  # "not seen any sign of": the evidence-noun rule covers it
+        if child.dep_ == "dobj" and child.pos_ == "NOUN" and lemma in changes:
+            return CueHit("dispute", min(neg.i, verb.i), child.i + 1, verb.i)
+    clause = _clause_child(verb, verb.i, ("ccomp",))
+    if clause is not None and any(c.dep_ == "mark" for c in clause.children):
+        # "did not see that X"; not a bare small clause ("not seen anything come to us",
+        # "you don't see people coming"), which is mostly a figure of speech
+        return CueHit("dispute", min(neg.i, verb.i), verb.i + 1, verb.i)
+    return None
+
+
+def proposition(doc: Doc, hit: CueHit) -> tuple[int, int] | None:
+    """Token range ``[start, end)`` of the clause X a bearing cue says is not (yet) established.
+
+    "we have not yet verified that X", "it cannot be stated that X", "there is no evidence that X",
+    "it is not true that X": X is a ``that``-clause (or a finite complement) of the cue's verb, of
+    its evidence noun or of the copula it modifies, starting after the cue. Leading
+    complementisers and trailing punctuation are left out. None when the cue has no such clause.
+    """
+    anchor = doc[hit.anchor]
+    last = max(hit.end - 1, hit.anchor)
+    owners = [anchor, *(t for t in doc[hit.start : hit.end] if t.i != anchor.i)]
+    for owner in owners:
+        deps = ("ccomp", "acl") if owner.pos_ == "NOUN" else ("ccomp",)
+        clause = _clause_child(owner, last, deps)
+        if clause is None:
+            continue
+        start, end = clause.left_edge.i, clause.right_edge.i + 1
+        while start < end and doc[start].dep_ == "mark" and doc[start].head.i == clause.i:
+            start += 1
+        while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+            end -= 1
+        if end - start >= 3:
+            return start, end
+    return None
+
+
+def anaphor(doc: Doc, hit: CueHit, lexicon: Lexicon | None = None) -> int | None:
+    """The pronoun through which a cue bears on an earlier statement, or None.
+
+    "we have not yet verified that.", "We can't state that", "This could not be independently
+    verified": a pronoun object (or passive subject) of the cue's verb, with no clause of its own.
+    """
+    lexicon = lexicon or load_lexicon()
+    pronouns = lexicon.words.get("anaphor", set())
+    anchor = doc[hit.anchor]
+    if any(c.dep_ == "ccomp" for c in anchor.children):
+        return None  # "it cannot be said that X": an expletive, X is the proposition
+    for child in anchor.children:
+        bare = child.n_lefts == 0 and child.n_rights == 0
+        if child.dep_ in ("dobj", "nsubjpass") and child.lower_ in pronouns and bare:
+            return int(child.i)
+    return None
 
 
 def _phrase_hits(doc: Doc, positions: Iterable[int], end: int, lexicon: Lexicon) -> list[CueHit]:
@@ -182,8 +296,10 @@ def find_cues(
     positions = range(first, last) if index is None else index.cue_positions(first, last)
     hits = _phrase_hits(doc, positions, last, lexicon)
     taken = {i for h in hits for i in range(h.start, h.end)}
-    evidence = lexicon.words.get("evidence_noun", set())
-    confirm = lexicon.words.get("confirm_verb", set())
+    words = lexicon.words
+    evidence = words.get("evidence_noun", set())
+    confirm = words.get("confirm_verb", set())
+    asserting, observing = words.get("assert_verb", set()), words.get("observe_verb", set())
     for i in positions:
         token = doc[i]
         hit = None
@@ -192,6 +308,10 @@ def find_cues(
             hit = _evidence_hit(token, lexicon)
         elif token.pos_ == "VERB" and lemma in confirm:
             hit = _confirm_hit(token, lexicon)
+        elif token.pos_ == "VERB" and lemma in asserting:
+            hit = _assert_hit(token)
+        elif token.pos_ == "VERB" and lemma in observing:
+            hit = _observe_hit(token, lexicon)
         if hit is not None and not taken.intersection(range(hit.start, hit.end)):
             hits.append(hit)
             taken.update(range(hit.start, hit.end))

@@ -7,8 +7,8 @@ few array passes (``Doc.to_array``) and keeps:
 
 - the sentences and their character bounds;
 - ``cue_tokens``: the only tokens where a status cue can start (their form or lemma is the first
-  word of a phrase cue, an evidence noun or a confirmation verb), so a cue search over a range
-  visits those tokens instead of every token;
+  word of a phrase cue, an evidence noun, or a confirmation, assertion or observation verb), so
+  a cue search over a range visits those tokens instead of every token;
 - ``content``: each token's lowercased lemma when it counts for topic overlap (a content word,
   not a stop word, not generic), else ``None``.
 """
@@ -54,6 +54,11 @@ class DocIndex:
         if self.text[sent.start_char : sent.end_char].rstrip().endswith("?"):
             return False
         return bool(self.predicate_root[lo:hi].any() or self.verb[lo:hi].any())
+
+    def is_question(self, sentence: int) -> bool:
+        """Whether sentence number ``sentence`` ends with a question mark."""
+        sent = self.sents[sentence]
+        return self.text[sent.start_char : sent.end_char].rstrip().endswith("?")
 
     def token_range(self, start: int, end: int) -> tuple[int, int] | None:
         """Tokens ``[first, last)`` that characters ``[start, end)`` touch: the same range as
@@ -115,9 +120,9 @@ def build_index(
     inverse = inverse.reshape(-1, 2)
     strings = [_lowered(doc, value) for value in forms.tolist()]
     words = lexicon.words
-    keys = (
-        set(lexicon.by_first) | words.get("evidence_noun", set()) | words.get("confirm_verb", set())
-    )
+    keys = set(lexicon.by_first)
+    for word_class in ("evidence_noun", "confirm_verb", "assert_verb", "observe_verb"):
+        keys |= words.get(word_class, set())
     is_key = np.array([s in keys for s in strings], dtype=bool)
     topical = np.array([s not in generic for s in strings], dtype=bool)
     lemma = inverse[:, 1]

@@ -12,7 +12,9 @@ office's "he made the remarks sarcastically". Its target is chosen by:
   the statement's clause (topic groups from ``topics.tsv``, shared content lemmas, a mention of the
   claim's source); ties go to the earliest claim, the one the story is about;
 - "unsupported" without an ordinal: a claim in the same sentence, else the nearest earlier claim
-  with a source.
+  with a source;
+- anaphora ("we have not yet verified that."): the nearest claim that ends before the cue, in the
+  same or one of the two previous sentences, when it is another side's (:func:`anaphoric_target`).
 """
 
 from __future__ import annotations
@@ -54,6 +56,9 @@ class Statement:
     about: tuple[int, int]  # character span of the cue's clause: the topic it speaks of
     topic: Topic
     quote_id: str | None = None
+    # character span of the clause X the cue says is not established ("cannot be stated that X")
+    proposition: tuple[int, int] | None = None
+    anaphoric: bool = False  # the cue points back through a pronoun ("we have not verified that.")
 
 
 def topic_of(
@@ -157,4 +162,34 @@ def topic_target(
         key = (score, -draft.start)
         if best is None or key > best:
             best, chosen = key, draft
+    return chosen
+
+
+def anaphoric_target(
+    statement: Statement,
+    drafts: list[Draft],
+    analysis: Analysis,
+    sentence_of_end: list[int],
+    window: int = 2,
+) -> Draft | None:
+    """The claim a pronoun cue points back at: the nearest claim ending before the cue, at most
+    ``window`` sentences earlier (``sentence_of_end[i]``: sentence of ``drafts[i]``'s last
+    character), unless it is the statement's own side's (then None: "we can't state that" after
+    one's own words qualifies nothing of another side)."""
+    best: int | None = None
+    for i, draft in enumerate(drafts):
+        if draft.end > statement.about[0]:
+            continue
+        if draft.quote is not None and draft.quote.id == statement.quote_id:
+            continue
+        if best is None or draft.end > drafts[best].end:
+            best = i
+    if best is None or statement.sentence - sentence_of_end[best] > window:
+        return None
+    chosen = drafts[best]
+    speaker = frozenset({statement.speaker}) if statement.speaker else frozenset()
+    if chosen.source_actor_id is not None and same_side(
+        analysis, statement.affiliation | speaker, chosen.affiliation
+    ):
+        return None
     return chosen
