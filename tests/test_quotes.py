@@ -363,3 +363,14 @@ def test_reference_mixed_and_blinken(reference) -> None:  # type: ignore[no-unty
     assert "Blinken" in q.source.text  # type: ignore[union-attr]
     q = find(quotes, "These prudent precautions")
     assert q.kind == "direct" and q.cue.lemma == "add"  # type: ignore[union-attr]
+
+
+def test_dateline_and_headline_are_not_the_source(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The Latest: Trump delivers defense of ‘New York values.’\n\n"
+        "WASHINGTON (AP) — Donald Trump says he is proud of the city."
+    )
+    quotes = by_cue(run(nlp, text), "says")
+    assert quotes and quotes[0].source is not None
+    assert quotes[0].source.text == "Donald Trump"
+    assert quotes[0].content.text == "he is proud of the city"

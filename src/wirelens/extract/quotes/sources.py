@@ -7,6 +7,8 @@ suggesting" the noun the cue modifies; for "posted a statement that said" the po
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Token
 
 from .cues import Attribution, channel_nouns
@@ -40,6 +42,38 @@ def _noun_phrase(tok: Token, exclude: Token | None = None) -> Span:
 
 def find_source(text: str, att: Attribution) -> tuple[Span, Token] | None:
     """(source span, head token of the source phrase), or None."""
+    found = _find_source(text, att)
+    if found is None:
+        return None
+    span = _clean(text, found[0], att.cue.idx)
+    return (span, found[1]) if span[1] > span[0] else None
+
+
+# "WASHINGTON (AP) — ", "LONDON (Reuters) - ": a dateline the parser folds into the subject.
+_DATELINE = re.compile(r"[A-Z][A-Za-z .,]{0,40}\([A-Za-z]{2,10}\)\s*[—–-]+\s*")
+
+
+def _clean(text: str, span: Span, cue_at: int) -> Span:
+    """Cut a source to the cue's paragraph (the parser joins a headline or a time stamp line
+    like "12:15 p.m." to the next sentence) and drop a leading dateline."""
+    s, e = span
+    if s < cue_at:
+        s = max(s, text.rfind("\n", s, cue_at) + 1)
+    else:
+        nl = text.find("\n", s, e)
+        e = e if nl < 0 else nl
+    dateline = _DATELINE.match(text, s, e)
+    if dateline is not None and dateline.end() < e:
+        s = dateline.end()
+    elif e < cue_at and text[e - 1] == ")":
+        # The dateline alone was taken as the subject: the speaker is between it and the cue.
+        after = _DATELINE.match(text, s, cue_at)
+        if after is not None and 0 < len(text[after.end() : cue_at].split()) <= 8:
+            s, e = after.end(), cue_at
+    return trim(text, (s, e))
+
+
+def _find_source(text: str, att: Attribution) -> tuple[Span, Token] | None:
     cue = att.cue
     if att.cue_class == "adverb":
         return None
