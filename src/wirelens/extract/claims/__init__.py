@@ -285,18 +285,18 @@ class _Builder:
     ) -> None:
         """A cue in the attribution itself: "allegedly showed", "denied that", "falsely claimed",
         "we have not yet verified that …" (the attribution's own verb, negated)."""
-        cue = quote.cue
+        cue, doc = quote.cue, self.doc
         if (
             hit.kind in PROPOSITION_KINDS
             and cue is not None
-            and hit.start <= hit.anchor < hit.end
-            and cue.start <= self.doc[hit.anchor].idx < cue.end
+            and hit.start < hit.anchor < hit.end  # a negated verb ("not yet verified")
+            and cue.start <= doc[hit.anchor].idx < cue.end
+            and (proposition(doc, hit) is not None or anaphor(doc, hit) is not None)
         ):
             # the source says the content is not established: a statement about it, no claim of
             # the source (its drafts, if the quote is not marked negated, are cut in ``link``)
-            sent = self.index.sents[self.index.sentence_at(self.doc[hit.anchor].idx)]
-            if proposition(self.doc, hit) is not None or anaphor(self.doc, hit) is not None:
-                self.statement(hit, sent.start, sent.end, speaker, quote)
+            sent = self.index.sents[self.index.sentence_at(doc[hit.anchor].idx)]
+            self.statement(hit, sent.start, sent.end, speaker, quote)
         elif hit.kind == "alleged":
             self._qualify(drafts, hit, None, inside=False)
         elif hit.kind == "denial" and quote.cue is not None and quote.cue.lemma == "deny":

@@ -168,8 +168,8 @@ def _assert_hit(verb: Token) -> CueHit | None:
 def _observe_hit(verb: Token, lexicon: Lexicon) -> CueHit | None:
     """ "we do not see any changes", "we did not observe that X": the change is disputed."""
     neg = negator(verb, lexicon)
-    if neg is None:
-        return None
+    if neg is None or neg.lower_ == "without":
+        return None  # "no way to tell without seeing his returns" denies nothing
     changes = lexicon.words.get("change_noun", set())
     evidence = lexicon.words.get("evidence_noun", set())
     for child in verb.children:
