@@ -233,6 +233,7 @@ def test_cue_families_and_their_clause(nlp, text: str, kind: str, clause: str | 
         "I cannot say enough about our soldiers.",  # no proposition
         "You don't see many people coming to his defense.",  # a figure of speech
         "We have seen signs of a pullback.",
+        "There is no way to tell without seeing his tax returns.",  # "without" denies nothing
     ],
 )
 def test_cue_families_leave_plain_sentences_alone(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -340,6 +341,14 @@ def test_dispute_clause_links_to_the_claim_in_the_article(nlp) -> None:  # type:
     # London's words are evidence on Moscow's claim, neither a claim of London nor a new one
     assert not any("the troops are withdrawing" in c.text for c in analysis.claims)
     _strong_status_has_evidence(analysis)
+
+
+def test_dispute_verb_of_the_attribution_keeps_its_reading(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "disputed the idea that X" is no negated status verb: X stays the disputed content
+    text = "Senator Jones disputed the idea that the army needed more money."
+    claim = claim_with(analyze(nlp, text), "the army needed more money")
+    assert claim.status == "disputed"
+    assert [e.relation for e in claim.evidence] == ["disputes"]
 
 
 def test_not_true_clause_in_own_voice(nlp) -> None:  # type: ignore[no-untyped-def]
