@@ -25,7 +25,14 @@ from sklearn.linear_model import LogisticRegression
 from spacy.tokens import Doc, DocBin
 
 from wirelens.evaluate.polnear import Attribution, read_directory
-from wirelens.extract.quotes.cues import MODELS, NOUN_CUES, cue_features, hand_lexicon
+from wirelens.extract.quotes.cues import (
+    MIN_NOUN_PROB,
+    MODELS,
+    NOUN_CUES,
+    cue_features,
+    hand_lexicon,
+    quoted_sentences,
+)
 from wirelens.extract.quotes.marks import RegionIndex, find_regions
 from wirelens.pipeline import load_nlp
 
@@ -89,9 +96,10 @@ def _samples(
     for doc, gold in data:
         cue_chars = _cue_chars(doc, gold)
         regions = RegionIndex(find_regions(doc.text))
+        quoted = quoted_sentences(doc, regions)
         for tok in doc:
             if tok.pos_ == "VERB" or (tok.pos_ == "NOUN" and tok.lemma_.lower() in nouns):
-                xs.append(dict.fromkeys(cue_features(tok, regions), 1))
+                xs.append(dict.fromkeys(cue_features(tok, regions, quoted), 1))
                 ys.append(int(cue_chars[tok.idx]))
     return xs, ys
 
@@ -166,7 +174,8 @@ def main() -> None:
     }
     args.out.write_text(json.dumps(payload, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     print(f"{len(lemmas)} lemmas -> {args.out}")
-    model = train_classifier(data, frozenset(nouns), args.C)
+    scored = frozenset(n for n, v in nouns.items() if v["p"] >= MIN_NOUN_PROB)
+    model = train_classifier(data, scored, args.C)
     out = args.out.with_name("cue_classifier.json")
     out.write_text(json.dumps(model, indent=0) + "\n", encoding="utf-8")
     print(f"{len(model['weights'])} weights -> {out}")  # type: ignore[arg-type]

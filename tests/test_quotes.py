@@ -374,3 +374,10 @@ def test_dateline_and_headline_are_not_the_source(nlp) -> None:  # type: ignore[
     assert quotes and quotes[0].source is not None
     assert quotes[0].source.text == "Donald Trump"
     assert quotes[0].content.text == "he is proud of the city"
+
+
+def test_channel_noun_is_not_a_cue(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Zelensky said in a statement on Facebook that the talks would continue."
+    quotes = run(nlp, text)
+    assert [q.cue.text for q in quotes if q.cue] == ["said"]
+    assert quotes[0].content.text == "that the talks would continue"

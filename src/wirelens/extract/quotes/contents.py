@@ -48,7 +48,11 @@ def _clause_content(att: Attribution) -> list[Span]:
         preps = [
             c
             for c in cue.children
-            if c.dep_ == "prep" and c.i > cue.i and c.lower_ in NOUN_CONTENT_PREPS
+            if c.dep_ == "prep"
+            and c.i > cue.i
+            and c.lower_ in NOUN_CONTENT_PREPS
+            and not _is_channel_prep(c)
+            and not _is_when_or_where(c)
         ]
         return [subtree_span(preps[0])] if preps else []
     ccomps = [c for c in cue.children if c.dep_ == "ccomp"]

@@ -36,6 +36,8 @@ MIN_LEARNED_PROB = 0.22
 MIN_LEARNED_COUNT = 3
 # Nouns need this much more than the verb threshold (their content/source rules are rougher).
 NOUN_MARGIN = 0.1
+# Nouns whose training cue rate is below this are not scored at all (speed: most nouns never are).
+MIN_NOUN_PROB = 0.05
 
 
 @dataclass
@@ -104,7 +106,9 @@ def learned_nouns() -> frozenset[str]:
         data = json.loads((MODELS / "cue_lemmas.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return frozenset()
-    return frozenset(data.get("nouns", {}))
+    return frozenset(
+        lemma for lemma, v in data.get("nouns", {}).items() if float(v["p"]) >= MIN_NOUN_PROB
+    )
 
 
 @lru_cache(maxsize=1)
@@ -140,8 +144,18 @@ def cue_model() -> CueModel | None:
     )
 
 
-def cue_features(tok: Token, regions: RegionIndex) -> list[str]:
-    """Sparse features of a candidate cue verb (shared by training and inference)."""
+def quoted_sentences(doc: Doc, regions: RegionIndex) -> bytearray:
+    """Per token: 1 when its sentence overlaps a quoted region (computed once per Doc)."""
+    marks = bytearray(len(doc))
+    for sent in doc.sents:
+        if regions.overlapping(sent.start_char, sent.end_char):
+            marks[sent.start : sent.end] = b"\x01" * (sent.end - sent.start)
+    return marks
+
+
+def cue_features(tok: Token, regions: RegionIndex, quoted: bytearray | None = None) -> list[str]:
+    """Sparse features of a candidate cue (shared by training and inference); ``quoted`` is
+    :func:`quoted_sentences` of the Doc when the caller scores many tokens."""
     lemma = tok.lemma_.lower()
     if tok.pos_ != "VERB":
         lemma = f"{tok.pos_}:{lemma}"  # "claim" the noun is not "claim" the verb
@@ -191,8 +205,9 @@ def cue_features(tok: Token, regions: RegionIndex) -> list[str]:
     feats.append(f"next={nxt}")
     feats.append(f"l={lemma}|next={nxt}")
     feats.append(f"l={lemma}|tag={tok.tag_}")
-    sent = tok.sent
-    if regions.overlapping(sent.start_char, sent.end_char):
+    if quoted is None:
+        quoted = quoted_sentences(doc, regions)
+    if quoted[tok.i]:
         feats.append("sq")
         feats.append(f"l={lemma}|sq")
     return feats
@@ -204,6 +219,7 @@ def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]
     learned = learned_lemmas()
     nouns = learned_nouns()
     model = cue_model() if regions is not None else None
+    quoted = quoted_sentences(doc, regions) if regions is not None else bytearray(len(doc))
     out: list[Attribution] = []
     for tok in doc:
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
@@ -217,8 +233,13 @@ def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]
             lemma = tok.lemma_.lower()
             if lemma in NOUN_CUES and _has_that_clause(tok):
                 out.append(Attribution(tok, _cue_span(tok), lemma, "noun"))
-            elif model is not None and regions is not None and lemma in nouns:
-                prob = model.prob(cue_features(tok, regions))
+            elif (
+                model is not None
+                and regions is not None
+                and lemma in nouns
+                and not (tok.dep_ == "pobj" and lemma in channel_nouns())  # "in a statement"
+            ):
+                prob = model.prob(cue_features(tok, regions, quoted))
                 if prob >= model.threshold + NOUN_MARGIN:
                     out.append(Attribution(tok, _cue_span(tok), lemma, "noun", prob=prob))
             continue
@@ -226,9 +247,10 @@ def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]
             continue
         lemma = tok.lemma_.lower()
         if model is not None and regions is not None:
-            prob = model.prob(cue_features(tok, regions))
+            feats = cue_features(tok, regions, quoted)
+            prob = model.prob(feats)
             if prob < model.threshold:
-                if not _before_colon(doc, tok):
+                if "colon" not in feats:
                     continue
                 prob = 1.0  # "She went on:" introduces what follows
             known = lex.get(lemma, "learned")
