@@ -343,6 +343,21 @@ def test_dispute_clause_links_to_the_claim_in_the_article(nlp) -> None:  # type:
     _strong_status_has_evidence(analysis)
 
 
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("the army holds the border, but ", "the army holds the border"),
+        (". And the talks go on", "the talks go on"),
+        (" , and ", ""),
+    ],
+)
+def test_piece_left_after_a_cut(text: str, rest: str) -> None:
+    from wirelens.extract.claims import _piece
+
+    start, end = _piece(text, 0, len(text))
+    assert 0 <= start <= end <= len(text) and text[start:end] == rest
+
+
 def test_dispute_verb_of_the_attribution_keeps_its_reading(nlp) -> None:  # type: ignore[no-untyped-def]
     # "disputed the idea that X" is no negated status verb: X stays the disputed content
     text = "Senator Jones disputed the idea that the army needed more money."

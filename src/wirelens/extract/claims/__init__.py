@@ -146,9 +146,9 @@ def _piece(text: str, start: int, end: int) -> tuple[int, int]:
             end, changed = end - 1, True
         words = text[start:end].split()
         if words and words[0].lower() in _EDGE_WORDS:
-            start, changed = text.index(words[0], start) + len(words[0]), True
-        if words and words[-1].lower() in _EDGE_WORDS:
-            end, changed = text.rindex(words[-1], start, end), True
+            start, changed = start + len(words[0]), True  # the text starts with that word
+        elif words and words[-1].lower() in _EDGE_WORDS:
+            end, changed = end - len(words[-1]), True
     return start, end
 
 
