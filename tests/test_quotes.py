@@ -381,3 +381,13 @@ def test_channel_noun_is_not_a_cue(nlp) -> None:  # type: ignore[no-untyped-def]
     quotes = run(nlp, text)
     assert [q.cue.text for q in quotes if q.cue] == ["said"]
     assert quotes[0].content.text == "that the talks would continue"
+
+
+def test_poll_frame_is_the_attribution(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "In a CNN/ORC poll released Sunday, 38 percent of voters said the senator should quit."
+    (q,) = run(nlp, text)
+    assert q.cue is not None and q.cue.text == "In"
+    assert q.source is not None and q.source.text == "a CNN/ORC poll released Sunday"
+    assert q.content.text.startswith("38 percent of voters said")
+    # Not a frame: a poll mentioned after its clause, attached to a noun.
+    assert run(nlp, "She leads in the poll of likely voters.") == []

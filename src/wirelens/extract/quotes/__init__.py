@@ -55,7 +55,11 @@ def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attributi
     accepted: list[Attribution] = []
     taken: list[Span] = []  # content spans already attributed (PolNeAR: one attribution per token)
     # Outer cues first so "France said it had yet to confirm …" keeps "said", not "confirm".
-    for att in sorted(find_cues(doc, regions), key=lambda a: (_depth(a), a.cue.i)):
+    # A poll frame goes first: "In a CNN poll, 38 percent said …" is the poll's attribution.
+    ordered = sorted(
+        find_cues(doc, regions), key=lambda a: (a.cue_class != "poll", _depth(a), a.cue.i)
+    )
+    for att in ordered:
         if regions.containing(att.cue.idx) is not None:
             continue
         owner: Attribution | None = None

@@ -292,7 +292,7 @@ def _balanced(text: str, s: int, e: int) -> bool:
 def find_content(text: str, att: Attribution, regions: RegionIndex) -> list[Span]:
     """Content spans of one attribution (empty when the cue has none); ``text`` is ``doc.text``."""
     colon: list[Span] = []
-    if att.according:
+    if att.according or att.cue_class == "poll":
         spans = _according_content(att)
     elif att.cue_class == "adverb":
         # "was reportedly targeted": the clause the adverb modifies.

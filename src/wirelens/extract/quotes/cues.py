@@ -19,6 +19,8 @@ from .marks import RegionIndex
 
 # Adverbs that attribute the clause to an unnamed source ("was reportedly targeted").
 EVIDENTIAL_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "supposedly"})
+# "In a poll/survey, …" frames the clause as the poll's finding.
+POLL_NOUNS = frozenset({"poll", "survey"})
 # Nouns that attribute a that-clause ("his claim that …", "warnings that …").
 NOUN_CUES = frozenset(
     {
@@ -226,6 +228,9 @@ def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]
             end = doc[tok.i + 1].idx + len(doc[tok.i + 1])
             out.append(Attribution(tok, (tok.idx, end), "according to", "speech", according=True))
             continue
+        if tok.lower_ == "in" and _is_poll_frame(tok):
+            out.append(Attribution(tok, _cue_span(tok), "in", "poll"))
+            continue
         if tok.lower_ in EVIDENTIAL_ADVERBS and tok.dep_ == "advmod":
             out.append(Attribution(tok, _cue_span(tok), tok.lower_, "adverb"))
             continue
@@ -271,6 +276,16 @@ def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]
             continue
         out.append(Attribution(tok, _cue_span(tok), lemma, cls))
     return out
+
+
+def _is_poll_frame(tok: Token) -> bool:
+    """ "In a CNN poll, 38 percent said …": PolNeAR's cue is "In", its source the poll. Only
+    when the phrase comes before the clause it frames (or opens the sentence)."""
+    if tok.dep_ != "prep" or tok.head.pos_ not in ("VERB", "AUX"):
+        return False
+    if not any(c.dep_ == "pobj" and c.lemma_.lower() in POLL_NOUNS for c in tok.children):
+        return False
+    return tok.i < tok.head.i or tok.i == tok.sent.start
 
 
 def _has_that_clause(noun: Token) -> bool:

@@ -77,6 +77,9 @@ def _find_source(text: str, att: Attribution) -> tuple[Span, Token] | None:
     cue = att.cue
     if att.cue_class == "adverb":
         return None
+    if att.cue_class == "poll":
+        pobj = next((c for c in cue.children if c.dep_ == "pobj"), None)
+        return (trim(text, _noun_phrase(pobj)), pobj) if pobj is not None else None
     if att.according:
         to = next((c for c in cue.children if c.lower_ == "to"), None)
         if to is None and cue.i + 1 < len(cue.doc):
