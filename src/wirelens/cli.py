@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
 from .commands import register_all
+from .console import progress_bar, report_console, stderr
 from .model import Article, json_schema
 
 if TYPE_CHECKING:
@@ -30,25 +29,6 @@ eval_app = typer.Typer(
     help="Score the extractors against the public corpora.", no_args_is_help=True
 )
 app.add_typer(eval_app, name="eval")
-
-stderr = Console(stderr=True)
-
-
-def _stdout_console() -> Console:
-    """A console for reports; wide when writing to a file or pipe, so tables are not folded."""
-    return Console() if sys.stdout.isatty() else Console(width=160)
-
-
-def _progress(total: int | None) -> Progress:
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=stderr,
-        transient=True,
-        disable=total is not None and total <= 1,
-    )
 
 
 @app.command()
@@ -116,8 +96,8 @@ def analyze(
 
     analysed = 0
     pretty = total == 1
-    console = _stdout_console()
-    with _progress(total) as progress:
+    console = report_console()
+    with progress_bar(disable=total is not None and total <= 1) as progress:
         task = progress.add_task("analysing", total=total)
         pipeline = default_pipeline()
         for analysis in pipeline.analyze_many(articles(), batch_size=batch_size, on_error=failed):

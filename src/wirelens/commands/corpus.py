@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
+
+from ..console import progress_bar, report_console, stderr
 
 if TYPE_CHECKING:
     from ..model import Article
     from ..store import Rows, Store
 
-stderr = Console(stderr=True)
 
 DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB store file.")]
 EXPORT_TABLES = (
@@ -131,7 +131,7 @@ def ingest(
         stored_ids = store.stored_ids()
         seen: set[str] = set()
         total = count_sources(paths)
-        with _progress(plain) as progress:
+        with progress_bar(disable=plain) as progress:
             task = progress.add_task("ingesting", total=total)
 
             def articles() -> Iterator[Article]:
@@ -203,26 +203,6 @@ def ingest(
     # Failure only when no input is in the store at all (already present ones are fine).
     if tally.stored == 0 and tally.present == 0 and tally.rejected:
         raise typer.Exit(1)
-
-
-def _progress(plain: bool) -> Any:
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=stderr,
-        transient=True,
-        disable=plain,
-    )
 
 
 def _ingest_local(
@@ -376,7 +356,7 @@ def query(
 def _print_table(columns: list[str], rows: list[tuple[Any, ...]]) -> None:
     from rich.table import Table
 
-    console = Console() if sys.stdout.isatty() else Console(width=200)
+    console = report_console()
     table = Table(*columns, show_lines=False)
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))

@@ -13,15 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
+
+from ..console import report_console, stderr
 
 if TYPE_CHECKING:
     import duckdb
 
     from ..store import Store
 
-stderr = Console(stderr=True)
 
 DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB store file.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -41,10 +41,6 @@ def register(app: typer.Typer) -> None:
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _console() -> Console:
-    return Console() if sys.stdout.isatty() else Console(width=200)
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -80,7 +76,7 @@ def _table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
     table = Table(*columns, title=title, show_lines=False)
     for row in rows:
         table.add_row(*(escape("" if v is None else str(v)) for v in row))
-    console = _console()
+    console = report_console()
     console.print(table)
     console.print(f"{len(rows)} row(s)", style="dim")
 
@@ -157,7 +153,7 @@ def claims(
         rows,
     )
     if groups:
-        _console().print(
+        report_console().print(
             f"details: wirelens claims --group {groups[0]['group_id']} --db {db}", style="dim"
         )
 
@@ -213,7 +209,7 @@ def _show_group(
     if as_json:
         _print_json(found.to_json())
         return
-    console = _console()
+    console = report_console()
     console.print(f"[bold]{escape(found.label)}[/bold]")
     when = found.standing_date.isoformat() if found.standing_date else "-"
     console.print(f"standing: [bold]{found.standing}[/bold] (set {when})")
