@@ -84,31 +84,31 @@ def analyse(
         seconds += time.perf_counter() - started
         pred = predicted(analysis)
         total.add(score_document(text, pred, gold))
-        g_cues = [g.cue for g in gold if g.cue]
-        p_cues = [p.cue for p in pred if p.cue]
-        pairs = match(p_cues, g_cues)  # type: ignore[arg-type]
+        g_cues = [a.cue for a in gold if a.cue]
+        p_cues = [a.cue for a in pred if a.cue]
+        pairs = match(p_cues, g_cues)
         hit_g = {j for _, j in pairs}
         hit_p = {i for i, _ in pairs}
-        for j, g in enumerate(g_cues):
+        for j, cue in enumerate(g_cues):
             if j not in hit_g:
-                key = _cue_key(doc, g)  # type: ignore[arg-type]
+                key = _cue_key(doc, cue)
                 missed[key] += 1
                 if show == "cue":
-                    sent = doc.char_span(g[0][0], g[0][1], alignment_mode="expand")  # type: ignore[index]
+                    sent = doc.char_span(cue[0][0], cue[0][1], alignment_mode="expand")
                     examples.append(f"MISS {key}: {sent.sent.text if sent else ''!r}"[:300])
-        for i, p in enumerate(p_cues):
+        for i, cue in enumerate(p_cues):
             if i not in hit_p:
-                key = _cue_key(doc, p)  # type: ignore[arg-type]
+                key = _cue_key(doc, cue)
                 spurious[key] += 1
                 if show == "spurious":
-                    sent = doc.char_span(p[0][0], p[0][1], alignment_mode="expand")  # type: ignore[index]
+                    sent = doc.char_span(cue[0][0], cue[0][1], alignment_mode="expand")
                     examples.append(f"SPUR {key}: {sent.sent.text if sent else ''!r}"[:300])
         # Per matched cue pair: how do content and source compare?
-        g_with = [g for g in gold if g.cue]
-        p_with = [p for p in pred if p.cue]
+        g_with = [a for a in gold if a.cue]
+        p_with = [a for a in pred if a.cue]
         for i, j in pairs:
             p, g = p_with[i], g_with[j]
-            key = _cue_key(doc, g.cue)  # type: ignore[arg-type]
+            key = _cue_key(doc, g.cue or ())
             if (p.source is None) != (g.source is None):
                 kind = "missing" if p.source is None else "extra"
                 source_err[kind] += 1
