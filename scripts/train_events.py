@@ -3,7 +3,9 @@
 Trained on ../shared/data/events/plv/PLV_train.tsv (1,050 source-target pairs, 15 PLOVER root
 labels) plus the 60 usable PLOVER gold-standard records in
 ../shared/data/events/plover_gsr_cameo/PLOVER_GSR_CAMEO.json. Only feature names and weights are
-saved, no corpus text.
+saved, no corpus text. First rebuilds resources/events/codebook_lexicon.tsv (lemma -> type vote
+shares from the CAMEO/PLOVER codebook definitions in ../shared/data/ontology, no text), which the
+features read; C is chosen on a fixed 80/20 inner split (classifier.choose_c).
 
     python scripts/train_events.py [--data ../shared/data/events] [--out src/wirelens/models/events]
 """
@@ -14,8 +16,10 @@ import argparse
 from pathlib import Path
 
 from wirelens.evaluate.events import GSR_FILE, PLV_FILE
-from wirelens.extract.events.classifier import MODEL_FILE, featurize, save, train
+from wirelens.extract.events import codebook
+from wirelens.extract.events.classifier import MODEL_FILE, choose_c, featurize, save, train
 from wirelens.extract.events.data import read_gsr, read_plv
+from wirelens.extract.events.lexicon import codebook_lexicon
 from wirelens.pipeline import MODEL_NAME, load_nlp
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,14 +29,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "events")
     parser.add_argument("--out", type=Path, default=REPO / "src" / "wirelens" / "models" / "events")
+    parser.add_argument(
+        "--ontology", type=Path, default=REPO.parent / "shared" / "data" / "ontology"
+    )
+    parser.add_argument(
+        "--resources", type=Path, default=REPO / "src" / "wirelens" / "resources" / "events"
+    )
     args = parser.parse_args()
+    nlp = load_nlp()
+    rows = codebook.write(
+        codebook.build(nlp, args.ontology), args.resources / codebook.LEXICON_FILE
+    )
+    codebook_lexicon.cache_clear()
+    print(f"{rows} codebook lexicon rows -> {args.resources / codebook.LEXICON_FILE}")
     examples = read_plv(args.data / PLV_FILE) + read_gsr(args.data / GSR_FILE)
-    feats = featurize(load_nlp(), examples)
-    model = train(feats, [e.label for e in examples])
+    feats = featurize(nlp, examples)
+    labels = [e.label for e in examples]
+    c = choose_c(feats, labels)
+    model = train(feats, labels, c=c)
     model.about = (
-        f"Event-type classifier (logistic regression, v1) trained by scripts/train_events.py on "
-        f"PLV_train.tsv + PLOVER_GSR_CAMEO.json ({len(examples)} pairs), spaCy {MODEL_NAME} "
-        f"features; feature weights only, no corpus text."
+        f"Event-type classifier (logistic regression, v2, C={c} chosen on an 80/20 inner split) "
+        f"trained by scripts/train_events.py on PLV_train.tsv + PLOVER_GSR_CAMEO.json "
+        f"({len(examples)} pairs), spaCy {MODEL_NAME} features and codebook_lexicon.tsv; "
+        f"feature weights only, no corpus text."
     )
     args.out.mkdir(parents=True, exist_ok=True)
     save(model, args.out / MODEL_FILE)

@@ -8,6 +8,7 @@ import pytest
 
 from wirelens.evaluate.events import _scores, format_report, score_plv
 from wirelens.extract.events.data import PairExample, read_plv, unmark
+from wirelens.model import Quad
 
 HEADER = "\tsentence_id\tsentence\tmarked_sentence\tsource\ttarget\tgold_penta\tgold_root\n"
 ROWS = [
@@ -50,12 +51,13 @@ def test_reader(tiny_plv: Path) -> None:
 
 
 def test_score_arithmetic() -> None:
+    quad: Quad = "verbal_conflict"
     ex = [
         PairExample("x", (0, 1), None, lab, q)
         for lab, q in [
-            ("ACCUSE", "verbal_conflict"),
-            ("ACCUSE", "verbal_conflict"),
-            ("REJECT", "verbal_conflict"),
+            ("ACCUSE", quad),
+            ("ACCUSE", quad),
+            ("REJECT", quad),
         ]
     ]
     s = _scores(ex, ["ACCUSE", "REJECT", "REJECT"], folds=2, n_extra=0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..extract.events.classifier import featurize, train
+from ..extract.events.classifier import C_GRID, choose_c, featurize, train
 from ..extract.events.data import PairExample, read_gsr, read_plv
 from ..extract.events.lexicon import type_info
 
@@ -29,12 +29,14 @@ def _resolve(path: Path) -> tuple[Path, Path | None]:
 
 
 def score_plv(
-    path: Path, folds: int = 5, extra: Path | None = None, seed: int = 0
+    path: Path, folds: int = 5, extra: Path | None = None, seed: int = 0, tune: bool = True
 ) -> dict[str, Any]:
     """Stratified ``folds``-fold cross-validation of the classifier on a PLV-format file.
 
     ``path`` is PLV_train.tsv or the events/ data directory (then the PLOVER gold-standard
     records next to it are added to every fold's training set; ``extra`` names them explicitly).
+    With ``tune``, each fold's ``C`` is chosen by :func:`choose_c` on an inner split of that
+    fold's training data only (nested), as :mod:`scripts/train_events` does on all the data.
     """
     from sklearn.model_selection import StratifiedKFold
 
@@ -50,16 +52,25 @@ def score_plv(
     labels = [e.label for e in examples]
     predicted = [""] * len(examples)
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    chosen: list[float] = []
     for train_idx, test_idx in splitter.split(labels, labels):
-        model = train(
-            [feats[i] for i in train_idx] + extra_feats,
-            [labels[i] for i in train_idx] + [e.label for e in extra_examples],
-        )
+        fold_feats = [feats[i] for i in train_idx] + extra_feats
+        fold_labels = [labels[i] for i in train_idx] + [e.label for e in extra_examples]
+        c = choose_c(fold_feats, fold_labels, seed=seed) if tune else 1.0
+        chosen.append(c)
+        model = train(fold_feats, fold_labels, c=c)
         for i, (label, _) in zip(
             test_idx, model.predict([feats[i] for i in test_idx]), strict=False
         ):
             predicted[i] = label
-    return _scores(examples, predicted, folds, len(extra_examples))
+    scores = _scores(examples, predicted, folds, len(extra_examples))
+    scores["tuning"] = (
+        f"C per fold from {list(C_GRID)} on a fixed 80/20 stratified split of that fold's "
+        f"training data: {chosen}"
+        if tune
+        else "C = 1.0 fixed"
+    )
+    return scores
 
 
 def _scores(
@@ -106,6 +117,8 @@ def format_report(scores: dict[str, Any]) -> str:
         f"quad accuracy {scores['quad_accuracy']:.3f}",
         f"  {'class':<10} {'P':>6} {'R':>6} {'F1':>6} {'n':>5}",
     ]
+    if scores.get("tuning"):
+        lines.insert(2, f"  tuning (nested, training folds only): {scores['tuning']}")
     for name, s in sorted(scores["per_class"].items()):
         lines.append(
             f"  {name:<10} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} "

@@ -11,12 +11,27 @@ from __future__ import annotations
 import numpy as np
 from spacy.tokens import Doc, Span, Token
 
-from .lexicon import Trigger, triggers
+from .lexicon import Trigger, codebook_lexicon, triggers
 
 # Dependents of a trigger that say what the act is ("held talks", "agreed to meet", "pull out").
 _INFORMATIVE_DEPS = {"dobj", "xcomp", "ccomp", "prt", "attr", "acomp", "dative", "oprd", "advcl"}
 _MODALS = {"will", "would", "could", "may", "might", "can", "should", "must", "shall"}
 _REPORTING = {"say", "tell", "announce", "state", "add", "report", "claim", "note"}
+# Words that report, announce or frame an act rather than name it ("said it would free", "is ready
+# to contribute", "agreed to start talks"): the act is in their complement.
+_FRAMING = _REPORTING | {
+    "be", "have", "make", "take", "give", "hold", "launch", "issue", "express", "decide", "plan",
+    "want", "begin", "start", "continue", "try", "seek", "vow", "pledge", "agree", "threaten",
+    "promise", "refuse", "offer", "ready", "willing", "prepare", "come", "move", "step", "need",
+    "able", "expect", "go", "intend", "would",
+}  # fmt: skip
+# Words between a framing word and the act that mark it as future/intended or negated.
+_FUTURE = {
+    "will", "would", "shall", "going", "plan", "ready", "willing", "prepare", "intend", "expect",
+    "want", "offer", "promise", "pledge", "vow", "agree", "aim", "hope", "seek",
+}  # fmt: skip
+_NEGATING = {"not", "never", "no", "n't", "fail", "refuse", "decline", "reject"}
+_ACT_DEPS = {"dobj", "xcomp", "ccomp", "prep", "attr", "acomp", "prt"}
 MAX_BETWEEN = 15
 
 
@@ -118,6 +133,99 @@ def lookup_trigger(trig: Token) -> Trigger | None:
     return None
 
 
+def effective_trigger(trig: Token) -> Token:
+    """The act a framing word reports: "said it would *free* prisoners", "ready to *contribute*"."""
+    act = trig
+    for _ in range(3):
+        if act.lemma_.lower() not in _FRAMING:
+            break
+        nxt = next((c for c in act.children if c.dep_ in {"ccomp", "xcomp"}), None)
+        if nxt is None:
+            nxt = next(
+                (
+                    c
+                    for c in act.children
+                    if c.dep_ in {"acomp", "attr", "dobj"} and c.pos_ in {"ADJ", "NOUN"}
+                ),
+                None,
+            )
+        if nxt is None:
+            break
+        act = nxt
+    return act
+
+
+def _codebook(f: dict[str, float], name: str, lemma: str, role: str, weight: float = 1.0) -> None:
+    """Add the codebook's type shares for ``lemma`` as ``name=TYPE`` features."""
+    for event_type, share in codebook_lexicon()[role].get(lemma, {}).items():
+        key = f"{name}={event_type}"
+        f[key] = f.get(key, 0.0) + weight * share
+
+
+def _mood(trig: Token, act: Token) -> list[str]:
+    """``fut``/``neg`` when the act is only intended or denied ("will not lift"), else ``real``."""
+    fut = neg = False
+    for tok in {trig, act}:
+        for c in tok.children:
+            if c.dep_ in {"aux", "auxpass"} and c.lemma_.lower() in {"will", "shall", "would"}:
+                fut = True
+            neg = neg or c.dep_ == "neg"
+    doc = trig.doc
+    for tok in doc[min(trig.i, act.i) : max(trig.i, act.i) + 1]:
+        if tok.i != act.i:
+            fut = fut or tok.lemma_.lower() in _FUTURE
+            neg = neg or tok.lemma_.lower() in _NEGATING
+    neg = neg or trig.lemma_.lower() in {"fail", "refuse", "decline"}
+    return (["fut"] if fut else []) + (["neg"] if neg else []) or ["real"]
+
+
+def _act_features(f: dict[str, float], source: Span, trig: Token, act: Token) -> None:
+    """The reported act, codebook knowledge, mood crossed with the act's type, sentence verbs."""
+    lemma = trig.lemma_.lower()
+    act_lemma = act.lemma_.lower()
+    if act.i != trig.i:
+        f[f"e={act_lemma}"] = 1.0
+        for c in act.children:
+            if c.dep_ in {"dobj", "prt", "attr"}:
+                f[f"eo={act_lemma}_{c.lemma_.lower()}"] = 1.0
+        hit = lookup_trigger(act)
+        if hit is not None:
+            f[f"lexE={hit.type}"] = 1.0
+        if lemma in _FRAMING:
+            f[f"tl={lemma}>{act_lemma}"] = 1.0
+    _codebook(f, "cbT", lemma, "head")
+    if act.i != trig.i:
+        _codebook(f, "cbE", act_lemma, "head")
+    for tok in {trig, act}:
+        for c in tok.children:
+            if c.dep_ in {"dobj", "attr", "xcomp", "ccomp", "prt"}:
+                _codebook(f, "cbO", c.lemma_.lower(), "head")
+                _codebook(f, "cbOa", c.lemma_.lower(), "word")
+            elif c.dep_ == "prep":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        _codebook(f, "cbP", g.lemma_.lower(), "word")
+    # the other verbs of the sentence, and their codebook types, weakly
+    for tok in source.sent:
+        if tok.pos_ in {"VERB", "NOUN"} and not source.start <= tok.i < source.end:
+            _codebook(f, "cbS", tok.lemma_.lower(), "head", 0.3)
+        if tok.pos_ == "VERB":
+            f[f"v={tok.lemma_.lower()}"] = 1.0
+    # future/negated acts change the type (PLOVER: a future CONSULT is AGREE, "will not" REJECT)
+    types = set()
+    for tok in {trig, act}:
+        hit = lookup_trigger(tok)
+        if hit is not None:
+            types.add(hit.type)
+        shares = codebook_lexicon()["head"].get(tok.lemma_.lower(), {})
+        types.update(t for t, share in shares.items() if share >= 0.5)
+    for tag in _mood(trig, act):
+        f[f"mood={tag}"] = 1.0
+        f[f"{tag}*{act_lemma}"] = 1.0
+        for event_type in types:
+            f[f"{tag}*{event_type}"] = 1.0
+
+
 def pair_features(
     doc: Doc, source: Span, target: Span | None, trig: Token | None = None
 ) -> tuple[dict[str, float], np.ndarray]:
@@ -192,14 +300,24 @@ def pair_features(
                     f[f"lexB={sub.type}"] = 1.0
         if tok.dep_ == "neg":
             f["neg_between"] = 1.0
-    return f, _dense(doc, trig, between)
+    act = effective_trigger(trig)
+    _act_features(f, source, trig, act)
+    return f, _dense(doc, trig, between, act, source, target)
 
 
-def _dense(doc: Doc, trig: Token, between: Span) -> np.ndarray:
+def _dense(
+    doc: Doc, trig: Token, between: Span, act: Token, source: Span, target: Span | None
+) -> np.ndarray:
+    """``doc.tensor`` of the trigger, the words between, the act, source, target, act dependents."""
     tensor = doc.tensor
     width = tensor.shape[1] if tensor is not None and tensor.ndim == 2 else 0
     if width == 0:
         return np.zeros(0, dtype=np.float32)
+    zero = np.zeros(width, dtype=np.float32)
     t_vec = tensor[trig.i]
     b_vec = tensor[between.start : between.end].mean(axis=0) if len(between) else t_vec
-    return np.concatenate([t_vec, b_vec]).astype(np.float32)
+    s_vec = tensor[source.start : source.end].mean(axis=0)
+    o_vec = tensor[target.start : target.end].mean(axis=0) if target is not None else zero
+    kids = [c.i for c in act.children if c.dep_ in _ACT_DEPS]
+    k_vec = tensor[kids].mean(axis=0) if kids else zero
+    return np.concatenate([t_vec, b_vec, tensor[act.i], s_vec, o_vec, k_vec]).astype(np.float32)

@@ -102,3 +102,20 @@ def code_for(event_type: str, trigger: Trigger | None = None) -> CameoCode:
     if trigger is not None and trigger.type == event_type and trigger.cameo in codes:
         return codes[trigger.cameo]
     return codes[type_info()[event_type].cameo]
+
+
+@lru_cache(maxsize=1)
+def codebook_lexicon() -> dict[str, dict[str, dict[str, float]]]:
+    """``{"head"|"word": {lemma: {type: share}}}`` (codebook_lexicon.tsv; empty when absent).
+
+    Vote shares of each lemma over the PLV types in the CAMEO/PLOVER codebook definitions, built by
+    :mod:`.codebook` at training time.
+    """
+    out: dict[str, dict[str, dict[str, float]]] = {"head": {}, "word": {}}
+    try:
+        rows = _rows("codebook_lexicon.tsv")
+    except FileNotFoundError:
+        return out
+    for role, lemma, event_type, share in rows:
+        out.setdefault(role, {}).setdefault(lemma, {})[event_type] = float(share)
+    return out
