@@ -14,7 +14,14 @@ from typer.testing import CliRunner
 from wirelens.cli import app
 from wirelens.ingest.article import make_article
 from wirelens.model import Article
-from wirelens.scale import partition_id, run_partitions
+from wirelens.scale import (
+    THREAD_ENV,
+    partition_id,
+    run_partitions,
+    start_cluster,
+    warm_workers,
+    worker_state,
+)
 from wirelens.store import SCHEMA
 
 pytestmark = pytest.mark.slow
@@ -142,3 +149,24 @@ def test_a_partition_that_keeps_failing_is_reported_with_its_inputs(
     assert sorted(len(f["inputs"]) for f in report.failed) == [2, 4]
     assert all("failed after 3 attempts" in f["reason"] for f in report.failed)
     assert len(report.errors) == len(articles)  # every input accounted for
+
+
+def test_each_worker_loads_one_pipeline_for_all_its_partitions(tmp_path: Path) -> None:
+    client, cluster = start_cluster(2)
+    try:
+        pids = warm_workers(client, _articles()[:1])
+        assert len(set(pids.values())) == 2  # the pipeline is loaded in both worker processes
+        report = run_partitions(_articles(), tmp_path, client=client, partition_size=1)
+        assert len(report.done) == 6 and not report.failed
+        states = client.run(worker_state)
+    finally:
+        client.close()
+        cluster.close()
+    # however many partitions a worker ran, it loaded the pipeline once (when warmed)
+    assert [s["pipeline_loads"] for s in states.values()] == [1, 1]
+    # and its BLAS libraries were told to stay on one thread
+    assert all(s["threads"] == THREAD_ENV for s in states.values())
+    ran_on = {m["worker_pid"] for m in report.done}
+    assert ran_on <= {s["pid"] for s in states.values()}
+    for manifest in report.done:
+        assert 0 < manifest["cpu_seconds"] <= manifest["seconds"] * 1.05 + 0.05

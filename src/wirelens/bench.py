@@ -458,56 +458,161 @@ def dask_available() -> bool:
     return True
 
 
-def _warm_dask_worker() -> int:
-    """On a Dask worker: load the pipeline the runner will use, so the clock excludes it."""
-    from .pipeline import default_pipeline
+# Partitions per worker at the largest worker count: enough that the last partitions to finish
+# leave a worker idle for a small share of the run (with 2 per worker, 100 PolNeAR articles made
+# partitions of ~13 articles whose lengths differ by 3x, and one worker idled while the other
+# finished its last), few enough that per-partition costs (Parquet files, scheduling) stay small.
+DASK_PARTITIONS_PER_WORKER = 8
 
-    list(default_pipeline().analyze_many([Article(id="warm", text="NATO said it was ready.")]))
-    return os.getpid()
 
+def dask_partition_size(articles: int, workers: int) -> int:
+    """Articles per partition so that ``workers`` each get about eight partitions.
 
-def measure_dask_workers(
-    articles: Sequence[Article], workers: int, partition_size: int
-) -> dict[str, Any]:
-    """Throughput of :func:`wirelens.scale.run_partitions` on a LocalCluster of ``workers``.
-
-    This is the production path: partitions, ``nlp.pipe`` per partition, flattening and
-    month-partitioned Parquet (into a temporary directory). Cluster start and model load are not
-    timed: every worker loads its pipeline before the clock starts.
+    >>> dask_partition_size(200, 2)
+    13
     """
-    import tempfile
+    return max(1, -(-articles // (DASK_PARTITIONS_PER_WORKER * max(workers, 1))))
 
-    from distributed import Client, LocalCluster
+
+def busy_cpu_seconds() -> float | None:
+    """CPU seconds the whole machine has spent busy since boot (/proc/stat; None elsewhere)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _dask_round(client: Any, articles: Sequence[Article], partition_size: int) -> dict[str, Any]:
+    """One timed :func:`wirelens.scale.run_partitions` into a fresh directory (nothing skipped)."""
+    import tempfile
 
     from .scale import run_partitions
 
+    workers = len(client.scheduler_info().get("workers", {}))
     chars = sum(len(a.text) for a in articles)
-    cluster = LocalCluster(
-        n_workers=workers, processes=True, threads_per_worker=1, dashboard_address=None
-    )
-    client = Client(cluster)
-    try:
-        client.wait_for_workers(workers)
-        pids = client.run(_warm_dask_worker)
-        with tempfile.TemporaryDirectory(prefix="wirelens-bench-") as out:
-            started = time.perf_counter()
-            report = run_partitions(articles, out, client=client, partition_size=partition_size)
-            wall = time.perf_counter() - started
-        peaks = client.run(peak_rss_mb)
-    finally:
-        client.close()
-        cluster.close()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    with tempfile.TemporaryDirectory(prefix="wirelens-bench-") as out:
+        machine_before = busy_cpu_seconds()
+        started = time.perf_counter()
+        report = run_partitions(articles, out, client=client, partition_size=partition_size)
+        wall = max(time.perf_counter() - started, 1e-9)
+        machine_after = busy_cpu_seconds()
+    if report.failed:
+        raise RuntimeError(
+            f"{len(report.failed)} partition(s) failed: {report.failed[0]['reason']}"
+        )
+    busy = sum(m["seconds"] for m in report.done)
+    cpu = sum(m["cpu_seconds"] for m in report.done)
+    other = None
+    if machine_before is not None and machine_after is not None:
+        # Cores' worth of CPU that went to anything but the partitions themselves: other
+        # people's processes, plus (a little) the Dask scheduler, nannies and this driver.
+        other = max(machine_after - machine_before - cpu, 0.0) / wall
     return {
         "workers": workers,
-        "processes_warmed": len(set(pids.values())),
-        "partitions": len(report.done),
-        "failed_partitions": len(report.failed),
         "seconds": wall,
-        "docs_per_s": len(articles) / max(wall, 1e-9),
-        "chars_per_s": chars / max(wall, 1e-9),
-        "peak_rss_mb": max(peaks.values()),
-        "runner": "wirelens.scale.run_partitions (Dask LocalCluster, Parquet output)",
+        "docs_per_s": len(articles) / wall,
+        "chars_per_s": chars / wall,
+        "docs_per_s_per_worker": len(articles) / wall / workers,
+        # Share of the wall time the workers spent inside partitions (the rest: waiting for
+        # work, scheduling, or the tail of the run when one worker has nothing left).
+        "utilisation": busy / (wall * workers),
+        # Share of a core each task got while it ran: below 1, other processes took the rest.
+        "cpu_share": cpu / max(busy, 1e-9),
+        # What one worker does per second of CPU it gets: the figure to multiply by cores.
+        "docs_per_cpu_s": len(articles) / max(cpu, 1e-9),
+        # The throughput had every worker had a core of its own (idle tails still count).
+        "docs_per_s_dedicated": len(articles) / wall / max(cpu / max(busy, 1e-9), 1e-9),
+        "partitions": len(report.done),
+        "load_average": load,
+        "other_cores": other,
     }
+
+
+def measure_dask_scaling(
+    articles: Sequence[Article],
+    counts: Sequence[int] = (1, 2),
+    rounds: int = 3,
+    partition_size: int | None = None,
+    progress: Progress | None = None,
+) -> list[dict[str, Any]]:
+    """Throughput of :func:`wirelens.scale.run_partitions` for each worker count, in rounds.
+
+    This is the production path: partitions, ``nlp.pipe`` per partition, flattening and
+    month-partitioned Parquet (into a temporary directory). One LocalCluster per worker count
+    is started and warmed (pipeline loaded and run on sample articles on every worker) before
+    any clock starts; then the counts take turns, round after round, in alternating order
+    (1, 2, 2, 1, 1, 2, ...), so load from other work on the machine hits every count alike.
+    Each run reports the median round and its per-round speed-up over the first count.
+
+    On a shared machine the wall-clock speed-up also measures the others' load: a second worker
+    only helps as far as a second core is free. So every round also records how much CPU each
+    partition got (``cpu_share``), the cores other processes used meanwhile (``other_cores``),
+    and the speed-up those shares imply with a core per worker (``speedup_dedicated``).
+    """
+    from .scale import start_cluster, warm_workers, worker_state
+
+    counts = list(counts)
+    size = partition_size or dask_partition_size(len(articles), max(counts))
+    clusters: dict[int, tuple[Any, Any]] = {}
+    rounds_by_count: dict[int, list[dict[str, Any]]] = {count: [] for count in counts}
+    try:
+        for count in counts:
+            _log(progress, f"dask: starting and warming {count} worker(s)")
+            clusters[count] = start_cluster(count)
+            warm_workers(clusters[count][0], articles[: min(4, len(articles))])
+        for i in range(rounds):
+            order = counts if i % 2 == 0 else counts[::-1]
+            for count in order:
+                _log(
+                    progress,
+                    f"dask round {i + 1}/{rounds}: {count} worker(s), {len(articles)} articles",
+                )
+                found = _dask_round(clusters[count][0], articles, size)
+                rounds_by_count[count].append(found)
+                _log(
+                    progress,
+                    f"  {found['docs_per_s']:.2f} docs/s, load {found['load_average']:.1f}",
+                )
+        states = {count: clusters[count][0].run(worker_state) for count in counts}
+        peaks = {count: clusters[count][0].run(peak_rss_mb) for count in counts}
+    finally:
+        for client, cluster in clusters.values():
+            client.close()
+            cluster.close()
+
+    base = rounds_by_count[counts[0]]
+    runs: list[dict[str, Any]] = []
+    for count in counts:
+        own = rounds_by_count[count]
+        pairs = list(zip(own, base, strict=True))
+        ratios = [r["docs_per_s"] / b["docs_per_s"] for r, b in pairs]
+        dedicated = [r["docs_per_s_dedicated"] / b["docs_per_s_dedicated"] for r, b in pairs]
+        loads = [s["pipeline_loads"] for s in states[count].values()]
+        runs.append(
+            {
+                **_median_round(own),
+                "workers": count,
+                "rounds": own,
+                "speedup_rounds": ratios,
+                "speedup": statistics.median(ratios),
+                # Speed-up with the other processes' share of the cores taken out: what the
+                # runner itself scales to when every worker has a core (per round, median).
+                "speedup_dedicated_rounds": dedicated,
+                "speedup_dedicated": statistics.median(dedicated),
+                "docs_per_cpu_s": statistics.median(r["docs_per_cpu_s"] for r in own),
+                "partition_size": size,
+                "processes_warmed": len(loads),
+                # 1 per worker however many partitions ran: the pipeline is not reloaded per task.
+                "pipeline_loads": loads,
+                "peak_rss_mb": max(peaks[count].values()),
+                "runner": "wirelens.scale.run_partitions (Dask LocalCluster, Parquet output)",
+            }
+        )
+    return runs
 
 
 def measure_scaling(
@@ -516,23 +621,23 @@ def measure_scaling(
     batch_size: int = 16,
     progress: Progress | None = None,
     runner: str = "auto",
+    rounds: int = 3,
 ) -> dict[str, Any]:
     """Throughput for each worker count and the speed-up over the first one.
 
-    ``runner``: "dask" (:mod:`wirelens.scale` on a LocalCluster), "processes" (a plain
-    ProcessPoolExecutor) or "auto" (Dask when it can be imported).
+    ``runner``: "dask" (:mod:`wirelens.scale` on a LocalCluster, ``rounds`` alternating rounds,
+    see :func:`measure_dask_scaling`), "processes" (a plain ProcessPoolExecutor, one run per
+    count) or "auto" (Dask when it can be imported).
     """
     counts = list(counts)
     use_dask = runner == "dask" or (runner == "auto" and dask_available())
-    # The same partitions for every worker count: about four per worker at the largest count.
-    size = max(1, -(-len(articles) // (4 * max(counts, default=1))))
-    runs: list[dict[str, Any]] = []
+    if use_dask:
+        runs = measure_dask_scaling(articles, counts, rounds=rounds, progress=progress)
+        return {"runs": runs, "cpu_count": os.cpu_count()}
+    runs = []
     for count in counts:
         _log(progress, f"{count} worker process(es): full analysis of {len(articles)} articles")
-        if use_dask:
-            runs.append(measure_dask_workers(articles, count, partition_size=size))
-        else:
-            runs.append(measure_workers(articles, count, batch_size=batch_size))
+        runs.append(measure_workers(articles, count, batch_size=batch_size))
     base = runs[0]["docs_per_s"] if runs else 0.0
     for run in runs:
         run["speedup"] = run["docs_per_s"] / base if base else None
@@ -580,7 +685,9 @@ def run_bench(
     result["single"] = measure_single(articles, repeat, batch_size, progress)
     result["memory"] = {"peak_rss_mb": peak_rss_mb()}
     if workers:
-        result["scaling"] = measure_scaling(articles, workers, batch_size, progress, runner)
+        result["scaling"] = measure_scaling(
+            articles, workers, batch_size, progress, runner, rounds=repeat
+        )
     if long_article:
         _log(progress, f"memory: one {LONG_ARTICLE_CHARS:,}-character article in a fresh worker")
         result["memory"]["long_article"] = measure_long_article(articles)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -41,12 +42,29 @@ __all__ = [
     "process_partition",
     "read_partition",
     "run_partitions",
+    "start_cluster",
+    "warm_workers",
+    "worker_state",
 ]
 
 PARTITION_SIZE = 64
 RETRIES = 2
 MANIFESTS = "_manifests"
 Manifest = dict[str, Any]
+# Every worker is one process on one core: the parser's matrix multiplies (blis, numpy's BLAS)
+# must not start threads of their own, or two workers on two cores fight over them.
+THREAD_ENV = {
+    name: "1"
+    for name in (
+        "OMP_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "BLIS_NUM_THREADS",
+        "VECLIB_MAXIMUM_THREADS",
+        "NUMEXPR_NUM_THREADS",
+    )
+}
+_loads = 0  # pipelines loaded by this process: must stay 1 however many partitions it runs
 
 
 @dataclass
@@ -105,7 +123,38 @@ def _worker_pipeline() -> Any:
     """One loaded pipeline per worker process, reused by every partition it runs."""
     from .pipeline import default_pipeline
 
+    global _loads
+    _loads += 1
     return default_pipeline()
+
+
+def worker_state() -> dict[str, Any]:
+    """This process's id, how many pipelines it loaded and its thread-limiting variables.
+
+    Run on every worker with ``client.run(worker_state)`` to check that the pipeline cache
+    survives from task to task (``pipeline_loads`` stays 1).
+    """
+    return {
+        "pid": os.getpid(),
+        "pipeline_loads": _loads,
+        "threads": {name: os.environ.get(name) for name in THREAD_ENV},
+    }
+
+
+def _warm(sample: list[Article]) -> int:
+    pipeline = _worker_pipeline()
+    for _ in pipeline.analyze_many(sample or [Article(id="warm", text="NATO said it was ready.")]):
+        pass  # the first articles also load what extractors read lazily
+    return os.getpid()
+
+
+def warm_workers(client: Any, sample: Iterable[Article] = ()) -> dict[str, int]:
+    """Load the pipeline on every worker now and analyse ``sample`` there; worker -> pid.
+
+    Without it each worker loads its pipeline inside its first partition, so the first
+    partitions of a job (and any timing of them) include several seconds of model loading.
+    """
+    return dict(client.run(_warm, list(sample)))
 
 
 def _write_parquet(table: Any, path: Path) -> None:
@@ -124,6 +173,7 @@ def process_partition(pid: str, articles: list[Article], out: str) -> Manifest:
     manifest_file = _manifest_path(root, pid)
     if manifest_file.exists():
         return dict(json.loads(manifest_file.read_text()))
+    started, cpu_started = time.perf_counter(), time.thread_time()
     errors: list[tuple[str, str]] = []
 
     def failed(article: Article, error: Exception) -> None:
@@ -153,6 +203,10 @@ def process_partition(pid: str, articles: list[Article], out: str) -> Manifest:
         "inputs": [_source(a) for a in articles],
         "errors": errors,
         "files": files,
+        # Wall and CPU seconds of this task (CPU well under wall: the worker waited for a core).
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.thread_time() - cpu_started,
+        "worker_pid": os.getpid(),
     }
     _atomic_write(manifest_file, lambda p: p.write_text(json.dumps(manifest)))
     return manifest
@@ -173,19 +227,37 @@ def read_partition(out: str | Path, manifest: Manifest) -> list[Rows]:
     return list(articles.values())
 
 
+def start_cluster(workers: int) -> tuple[Any, Any]:
+    """A LocalCluster of ``workers`` single-threaded processes and a client on it.
+
+    One thread per worker (spaCy is CPU-bound and holds the GIL: a second thread only
+    competes for it) and one BLAS thread per worker (:data:`THREAD_ENV`, set before each worker
+    process starts). The caller closes both.
+    """
+    import dask
+    from distributed import Client, LocalCluster
+
+    key = "distributed.nanny.pre-spawn-environ"
+    with dask.config.set({key: {**dask.config.get(key, {}), **THREAD_ENV}}):
+        cluster = LocalCluster(
+            n_workers=workers,
+            processes=True,
+            threads_per_worker=1,
+            dashboard_address=None,
+            env=THREAD_ENV,
+        )
+    client = Client(cluster)
+    client.wait_for_workers(workers)
+    return client, cluster
+
+
 def _client(workers: int | None, scheduler: str | None) -> tuple[Any, Any]:
     """A Dask client on a LocalCluster of ``workers`` processes, or on an existing scheduler."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     if scheduler:
         return Client(scheduler), None
-    cluster = LocalCluster(
-        n_workers=workers or 1,
-        processes=True,
-        threads_per_worker=1,  # spaCy is CPU-bound: one process per core, one thread each
-        dashboard_address=None,
-    )
-    return Client(cluster), cluster
+    return start_cluster(workers or 1)
 
 
 def run_partitions(
@@ -202,9 +274,9 @@ def run_partitions(
     """Run ``process`` over partitions of ``articles`` on Dask and write the Parquet dataset.
 
     Give ``workers`` (a local cluster), ``scheduler`` (``tcp://host:port``) or a ready ``client``.
-    At most two partitions per worker are in flight, so the driver's memory does not grow with the
-    corpus. ``on_done`` is called in the driver with each finished (or skipped) manifest, in
-    input order.
+    At most two partitions per worker thread are in flight, so the driver's memory does not grow
+    with the corpus. ``on_done`` is called in the driver with each finished (or skipped)
+    manifest, in input order.
     """
     from distributed import as_completed
 
@@ -225,7 +297,11 @@ def run_partitions(
                 on_done(manifest)
 
     try:
-        n_workers = max(1, len(own_client.scheduler_info().get("workers", {})))
+        # One thread runs one partition: keep every thread busy and one partition queued
+        # behind it (a worker never waits for the driver), but no more, so the driver's memory
+        # does not grow with the corpus.
+        workers_info = own_client.scheduler_info().get("workers", {}).values()
+        n_workers = max(1, sum(int(w.get("nthreads", 1)) for w in workers_info))
         pending = as_completed()
         stream = partitions(articles, partition_size)
 

@@ -83,19 +83,46 @@ def render(result: dict[str, Any], console: Console) -> None:
     scaling = result.get("scaling")
     if scaling:
         runner_name = scaling["runs"][0]["runner"] if scaling["runs"] else ""
-        workers = Table(title=f"Workers: {runner_name}; model load excluded")
-        for column in ("workers", "docs/s", "chars/s", "speed-up", "utilisation", "peak RSS MB"):
+        dask = any("rounds" in run for run in scaling["runs"])
+        title = f"Workers: {runner_name}; model load excluded"
+        if dask:
+            title += "; median of alternating rounds"
+        workers = Table(title=title)
+        columns = ["workers", "docs/s", "chars/s", "speed-up", "utilisation", "peak RSS MB"]
+        if dask:
+            columns[3:3] = ["per worker docs/s", "docs/CPU-s", "CPU share", "other cores"]
+            columns.insert(-2, "speed-up rounds")
+            columns.insert(-2, "dedicated speed-up")
+        for column in columns:
             workers.add_column(column, justify="right")
         for run in scaling["runs"]:
-            workers.add_row(
+            row = [
                 str(run["workers"]),
                 f"{run['docs_per_s']:.2f}",
                 f"{run['chars_per_s']:,.0f}",
                 f"{run['speedup']:.2f}" if run.get("speedup") else "",
                 f"{run['utilisation']:.0%}" if "utilisation" in run else "",
                 f"{run['peak_rss_mb']:.0f}",
-            )
+            ]
+            if dask:
+                row[3:3] = [
+                    f"{run['docs_per_s_per_worker']:.2f}",
+                    f"{run['docs_per_cpu_s']:.2f}",
+                    f"{run['cpu_share']:.0%}",
+                    f"{run['other_cores']:.2f}" if run.get("other_cores") is not None else "",
+                ]
+                row.insert(-2, " ".join(f"{r:.2f}" for r in run["speedup_rounds"]))
+                row.insert(-2, f"{run['speedup_dedicated']:.2f}")
+            workers.add_row(*row)
         console.print(workers)
+        if dask:
+            run = scaling["runs"][-1]
+            console.print(
+                f"partitions of {run['partition_size']} articles; pipeline loads per worker "
+                f"{run['pipeline_loads']}; a CPU share below 100% means other processes took "
+                "the rest of a core ('other cores': what they used); 'dedicated speed-up' is "
+                "the speed-up with a core per worker"
+            )
 
     memory = result["memory"]
     console.print(f"peak RSS of this process: {memory['peak_rss_mb']:.0f} MB")
