@@ -12,7 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from wirelens.bench import (
+    busy_cpu_seconds,
+    dask_partition_size,
     long_text,
+    measure_dask_scaling,
     parse_kernel_debug,
     partitions,
     run_bench,
@@ -74,6 +77,27 @@ def test_partitions_keep_every_article_once_in_order() -> None:
     assert partitions(articles[:2], 8) == [[articles[0]], [articles[1]]]
 
 
+def test_dask_partitions_give_every_worker_several() -> None:
+    for articles, workers in [(100, 2), (200, 2), (840, 2), (1000, 8), (5, 2)]:
+        size = dask_partition_size(articles, workers)
+        parts = -(-articles // size)
+        assert size >= 1
+        # enough partitions that a worker's last one is a small part of its share
+        assert parts >= min(articles, 6 * workers)
+    assert dask_partition_size(100, 1) > dask_partition_size(100, 2)
+
+
+def test_machine_busy_time_only_grows() -> None:
+    first = busy_cpu_seconds()
+    if first is None:
+        pytest.skip("no /proc/stat")
+    total = 0
+    for i in range(200_000):  # keep this process busy for a moment
+        total += i * i
+    second = busy_cpu_seconds()
+    assert second is not None and second >= first > 0
+
+
 def test_long_text_has_the_requested_size_from_the_articles() -> None:
     text = long_text(_articles(TINY), chars=5_000)
     assert len(text) == 5_000
@@ -110,6 +134,21 @@ def test_bench_on_tiny_texts_is_well_formed(nlp) -> None:  # type: ignore[no-unt
     assert result["memory"]["peak_rss_mb"] > 50  # a loaded spaCy model is resident
     assert "scaling" not in result and "kernel" not in result
     json.dumps(result)  # JSON-ready as it is
+
+
+@pytest.mark.slow
+def test_dask_scaling_rounds_on_tiny_texts(nlp) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("distributed")
+    (run,) = measure_dask_scaling(_articles(TINY * 2), counts=(1,), rounds=2)
+    assert run["workers"] == 1 and len(run["rounds"]) == 2
+    assert run["speedup_rounds"] == [1.0, 1.0] and run["speedup_dedicated"] == 1.0
+    assert run["pipeline_loads"] == [1]  # warmed once, never reloaded by the partitions
+    assert run["partitions"] == 6  # eight per worker asked, one article each at most
+    for found in run["rounds"]:
+        assert found["docs_per_s"] > 0 and 0 < found["utilisation"] <= 1.0
+        assert 0 < found["cpu_share"] <= 1.05
+        assert found["docs_per_s_dedicated"] >= found["docs_per_s"] * 0.95
+    json.dumps(run)
 
 
 def test_bench_refuses_empty_input() -> None:
