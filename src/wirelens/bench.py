@@ -575,7 +575,9 @@ def measure_dask_scaling(
                 rounds_by_count[count].append(found)
                 _log(
                     progress,
-                    f"  {found['docs_per_s']:.2f} docs/s, load {found['load_average']:.1f}",
+                    f"  {found['docs_per_s']:.2f} docs/s, CPU share {found['cpu_share']:.0%}, "
+                    f"other processes {found['other_cores'] or 0:.2f} cores, "
+                    f"load {found['load_average'] or 0:.1f}",
                 )
         states = {count: clusters[count][0].run(worker_state) for count in counts}
         peaks = {count: clusters[count][0].run(peak_rss_mb) for count in counts}
