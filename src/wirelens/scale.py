@@ -16,6 +16,12 @@ manifest exists. A failing task is retried (``retries=2``); one that still fails
 its inputs in :attr:`ScaleReport.failed` (the ingest command records them in ``ingest_errors``).
 With ``--scheduler`` on several machines, ``<out>`` must be a directory every worker and the
 driver can reach (a shared file system).
+
+A manifest also records the partition's wall and CPU seconds and the worker's pid: CPU well
+below wall time means the worker waited for a core. :func:`start_cluster` makes a local cluster
+of single-threaded workers with one BLAS thread each, :func:`warm_workers` loads the pipeline on
+every worker before a job (or a timing) starts, and :func:`worker_state` tells how many pipelines
+a worker has loaded (one, however many partitions it ran).
 """
 
 from __future__ import annotations
@@ -243,7 +249,10 @@ def start_cluster(workers: int) -> tuple[Any, Any]:
             n_workers=workers,
             processes=True,
             threads_per_worker=1,
-            dashboard_address=None,
+            # No dashboard; the scheduler's health/metrics endpoint on any free port, so that
+            # several local clusters (the benchmark starts two) do not contend for :8787.
+            dashboard_address=":0",
+            scheduler_kwargs={"dashboard": False},
             env=THREAD_ENV,
         )
     client = Client(cluster)
