@@ -23,14 +23,10 @@ from spacy.vocab import Vocab
 
 from ..model import Actor, ActorKind, Analysis
 from ..resources.gazetteer import Gazetteer, OrgEntry, PersonEntry, load_gazetteer
+from .doctext import doc_text
 from .places import is_actor, names_something_else
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
-# The object of one of these is a place, not a speaker ("met Putin in the Kremlin").
-LOCATIVE_PREPOSITIONS = {
-    "in", "at", "from", "to", "into", "near", "inside", "outside", "within", "across", "around",
-    "toward", "towards", "through", "over", "beyond", "via", "throughout", "along",
-}  # fmt: skip
 LEADING_DETERMINERS = {"the", "a", "an", "our", "their", "its", "his", "her"}
 # Head words of organisation names that imply a sector when the gazetteer does not know the name.
 ORG_SECTOR_WORDS = {
@@ -101,12 +97,6 @@ def _candidates(doc: Doc) -> list[Span]:
     return sorted((_trim(s) for s in [*known, *entities]), key=lambda s: s.start)
 
 
-def _is_locative(span: Span) -> bool:
-    """True when the span is the object of a locative preposition ("in Kyiv", "from Moscow")."""
-    root = span.root
-    return root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPOSITIONS
-
-
 def _role_prefix(span: Span) -> Span | None:
     """Premodifiers of a name in its noun phrase: "NATO Secretary-General" for Stoltenberg."""
     left = span.root.left_edge.i
@@ -126,8 +116,7 @@ def _appositions(span: Span) -> list[Span]:
 
 class _ActorBuilder:
     def __init__(self, doc: Doc, gazetteer: Gazetteer, year: int | None) -> None:
-        self.doc = doc
-        self.text = doc.text  # spaCy rebuilds doc.text on every access: read it once
+        self.text = doc_text(doc)
         self.gazetteer = gazetteer
         self.year = year
         self.drafts: dict[tuple[str, str], _Draft] = {}
@@ -183,8 +172,7 @@ class _ActorBuilder:
             return self.unknown_org(span)
         if label == "NORP" and span.root.tag_ in {"NNS", "NNPS"} and span[0].is_title:
             return self.draft(("group", text), text, "group")  # "Democrats", not "democratic"
-        agentive = span.root.dep_ in {"nsubj", "nsubjpass"}
-        if label in {"GPE", "LOC", "FAC"} and agentive and not _is_locative(span):
+        if label in {"GPE", "LOC", "FAC"} and span.root.dep_ in {"nsubj", "nsubjpass"}:
             return self.draft(("unknown", text), text, "unknown")
         return None
 
