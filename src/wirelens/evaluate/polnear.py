@@ -24,19 +24,17 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from spacy.tokens import Doc
-
 from ..model import Analysis, Article
+from ..pipeline import Extractor
 
 Span = tuple[int, int]
 Spans = tuple[Span, ...]
 FIELDS = ("content", "source", "cue")
-Extractor = Callable[[Doc, Analysis], None]
 
 
 @dataclass
@@ -250,18 +248,11 @@ def score_document(text: str, pred: list[Attribution], gold: list[Attribution]) 
 
 
 def default_extractors() -> list[tuple[str, Extractor]]:
-    """Actors (when available) then quotes: what the quotes stage sees in the real pipeline."""
+    """Actors then quotes: what the quotes stage reads in the real pipeline."""
+    from ..extract.actors import extract_actors
     from ..extract.quotes import extract_quotes
 
-    extractors: list[tuple[str, Extractor]] = []
-    try:
-        from ..extract.actors import extract_actors
-
-        extractors.append(("actors", extract_actors))
-    except ImportError:
-        pass
-    extractors.append(("quotes", extract_quotes))
-    return extractors
+    return [("actors", extract_actors), ("quotes", extract_quotes)]
 
 
 def score_directory(

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from spacy.tokens import Doc
-
-from ..model import Analysis
-
-Extractor = Callable[[Doc, Analysis], None]
+from ..pipeline import Extractor
 
 
 def ordered() -> list[tuple[str, Extractor]]:
