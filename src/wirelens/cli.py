@@ -125,11 +125,11 @@ def _report_rejections(rejected: list[Rejected], analysed: int) -> None:
         typer.echo(f"  {item.source}: {item.reason}", err=True)
 
 
-def _corpus_dir(path: Path | None, default: str) -> Path:
-    """The corpus to score: the given path, or its usual place under ../shared/data."""
+def _corpus_dir(path: Path | None, default: str, base: Path | None = None) -> Path:
+    """The corpus to score: the given path, or ``default`` under ``base`` (../shared/data)."""
     import os
 
-    base = Path(os.environ.get("WIRELENS_SHARED_DATA", Path.cwd().parent / "shared" / "data"))
+    base = base or Path(os.environ.get("WIRELENS_SHARED_DATA", Path.cwd().parent / "shared/data"))
     chosen = path or base / default
     if not chosen.is_dir():
         stderr.print(f"[red]error:[/red] corpus directory not found: {chosen}")
@@ -192,9 +192,9 @@ def eval_claims(
     root = _corpus_dir(data, "")
     scores = {
         "checkworthiness": claims.score_checkworthiness(
-            _corpus_dir(root / "check-worthiness/claimbuster", "")
+            _corpus_dir(None, "check-worthiness/claimbuster", root)
         ),
-        "factuality": claims.score_factuality(_corpus_dir(root / "factuality/uds-ih2", "")),
+        "factuality": claims.score_factuality(_corpus_dir(None, "factuality/uds-ih2", root)),
     }
     typer.echo(claims.format_report(scores))
 
