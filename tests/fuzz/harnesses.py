@@ -102,6 +102,10 @@ def check_analysis(analysis: Any) -> None:
         for part in (event.actor, event.target, event.trigger):
             if part is not None:
                 assert text[part.start : part.end] == part.text
+    ids = {actor.id for actor in analysis.actors}
+    for quote in analysis.quotes:
+        if quote.source is not None and quote.source.actor_id is not None:
+            assert quote.source.actor_id in ids
     _validator().validate(json.loads(analysis.to_json()))
 
 
