@@ -208,3 +208,23 @@ def test_no_inference_leaves_relative_values_unresolved(nlp) -> None:  # type: i
     assert analysis.article.published is None
     assert _find(analysis, "Monday").value is None
     assert _find(analysis, "2019").value == "2019"
+
+
+def test_lower_cased_scan_finds_what_the_case_insensitive_scan_finds() -> None:
+    from wirelens.extract import times as T
+
+    text = (
+        "On MONDAY the talks resumed; by Tuesday evening, Three Weeks had passed since "
+        "February 15, 2022. İstanbul hosted them LAST WEEK and will again next month."
+    )
+    plain = text.replace("İstanbul", "Istanbul")
+    for rule in T.RULES:
+        slow = [(m.start(), m.end()) for m in T._bounded(rule).finditer(plain)]
+        fast = [(m.start(), m.end()) for m in T._rule_hits(rule, plain, plain.lower())]
+        assert fast == slow, rule.name
+    lowered = text.lower()
+    # "İ" lower-cases to two characters: the scan falls back to the original text.
+    assert len(lowered) != len(text)
+    assert [m.span() for m in T._rule_hits(T.RULES[0], text, None)] == [
+        m.span() for m in T._bounded(T.RULES[0]).finditer(text)
+    ]

@@ -17,7 +17,7 @@ recover it from the text first.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -831,6 +831,20 @@ def _bounded(rule: Rule) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w'-])(?:{rule.pattern.pattern})(?![\w-])", re.IGNORECASE)
 
 
+@cache
+def _bounded_lower(rule: Rule) -> re.Pattern[str]:
+    """The same, for lower-cased text: case-sensitive matching scans about 1.5x faster, and the
+    rule patterns are written in lower case."""
+    return re.compile(rf"(?<![\w'-])(?:{rule.pattern.pattern})(?![\w-])")
+
+
+def _rule_hits(rule: Rule, text: str, lowered: str | None) -> Iterator[re.Match[str]]:
+    """The rule's whole-word hits; on ``lowered`` when lower-casing kept every offset."""
+    if lowered is not None:
+        return _bounded_lower(rule).finditer(lowered)
+    return _bounded(rule).finditer(text)
+
+
 def find_candidates(doc: Doc) -> list[_Candidate]:
     """Pattern hits and trimmed spaCy DATE/TIME entities, overlaps resolved longest-first."""
     text = doc.text
@@ -843,8 +857,10 @@ def find_candidates(doc: Doc) -> list[_Candidate]:
         full_second = first[:2] + second if len(second) == 2 else second
         found.append(_Candidate(m.start("a"), m.end("a"), year_rule, ("DATE", first)))
         found.append(_Candidate(m.start("b"), m.end("b"), year_rule, ("DATE", full_second)))
+    lowered = text.lower()
+    same_offsets = lowered if len(lowered) == len(text) else None  # "İ" lower-cases to two
     for rule in RULES:
-        for m in _bounded(rule).finditer(text):
+        for m in _rule_hits(rule, text, same_offsets):
             start, end = m.start(), m.end()
             if end > start and _plausible(
                 doc, text, start, end, rule, _inside(entities, start, end)
