@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..console import report_console, stderr
+
 
 def _parse_workers(value: str) -> list[int]:
     """'1,2' -> [1, 2]; '' or '0' -> [] (skip the multi-process runs)."""
@@ -209,7 +211,6 @@ def register(app: typer.Typer) -> None:
         """Measure bare parse vs full analysis throughput, extractor shares, workers and memory."""
         from ..bench import default_corpus, load_articles, run_bench, to_json
 
-        stderr = Console(stderr=True)
         paths = corpus or [str(default_corpus())]
         counts = _parse_workers(workers)
         if runner not in ("auto", "dask", "processes"):
@@ -243,4 +244,4 @@ def register(app: typer.Typer) -> None:
         if as_json:
             sys.stdout.write(text + "\n")
         else:
-            render(result, Console() if sys.stdout.isatty() else Console(width=160))
+            render(result, report_console())
