@@ -10,14 +10,12 @@ Kyiv").
 
 from __future__ import annotations
 
-import re
-
 from spacy.tokens import Doc, Token
 
 from ..model import Analysis, Quote
 from .places import place_at
+from .times import dated_times
 
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _REPORTED_TAGS = {"VBD", "VBN", "VBZ", "VBP"}
 _WHERE = {"in", "at", "near", "inside", "outside", "from"}  # "said in Kyiv", "spoke from Lviv"
 
@@ -70,9 +68,7 @@ def _place(analysis: Analysis, quote: Quote, verb: Token) -> str | None:
 def anchor_quotes(doc: Doc, analysis: Analysis) -> None:
     """Fill ``date`` and ``place_id`` of every quote from its attribution clause."""
     published = analysis.article.published
-    days = [
-        (t.start, t.end, t.value[:10]) for t in analysis.times if t.value and _DAY.match(t.value)
-    ]
+    days = dated_times(analysis)
     for quote in analysis.quotes:
         verb = _cue_verb(doc, quote)
         if verb is None:

@@ -896,6 +896,20 @@ def find_candidates(doc: Doc) -> list[_Candidate]:
 _FULL_DATES = [r for r in RULES if r.name in ("full_mdy", "full_dmy", "iso")]
 
 
+_CALENDAR_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def calendar_day(value: str | None) -> str | None:
+    """The YYYY-MM-DD day of a TIMEX3 value ("2022-02-15T10:00" -> "2022-02-15"), or None for
+    values that name no day ("2022-W06", "P3W", "FUTURE_REF")."""
+    return value[:10] if value and _CALENDAR_DAY.match(value) else None
+
+
+def dated_times(analysis: Analysis) -> list[tuple[int, int, str]]:
+    """(start, end, YYYY-MM-DD) of the article's time expressions that name a calendar day."""
+    return [(t.start, t.end, day) for t in analysis.times if (day := calendar_day(t.value))]
+
+
 def infer_published(doc: Doc) -> str | None:
     """Guess the publication date from the text, or None.
 

@@ -36,7 +36,6 @@ earlier claim of another side, at most two sentences back.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import replace
@@ -45,6 +44,7 @@ from spacy.tokens import Doc, Token
 
 from ...model import Analysis, Claim, Evidence, Quote
 from ..places import place_at
+from ..times import dated_times
 from .candidates import (
     Draft,
     affiliations,
@@ -106,7 +106,6 @@ BEARING = (*OTHER_KINDS, "confirm")
 PROPOSITION_KINDS = ("dispute", "unconfirmed")
 # Kinds that may point back at an earlier claim through a pronoun ("we cannot confirm that.").
 ANAPHORIC_KINDS = ("dispute", "unconfirmed", "confirm")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 # Words left at the edge of a claim cut around a cue clause ("A, but [it cannot be stated …]").
 _EDGE_WORDS = {"and", "but", "or", "yet", "while", "although", "though", "so", "as", "that"}
 
@@ -186,11 +185,7 @@ class _Builder:
         self.starts = self.index.sent_starts
         self.affiliations = affiliations(analysis)
         self.places = sorted((p.start, p.end) for p in analysis.places)
-        self.dates = [  # (start, end, YYYY-MM-DD) of the times that are calendar dates
-            (t.start, t.end, t.value[:10])
-            for t in analysis.times
-            if t.value and _DATE.match(t.value)
-        ]
+        self.dates = dated_times(analysis)
         self.drafts: list[Draft] = quote_drafts(analysis, self.starts, self.affiliations)
         self.statements: list[Statement] = []
         self.reporter_self: dict[int, list[CueHit]] = defaultdict(list)  # sentence -> hits

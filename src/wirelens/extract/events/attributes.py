@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 from spacy.tokens import Span, Token
 
 from ...model import Analysis, Modality, Quantity, Quote
 from ..places import place_at
+from ..times import calendar_day
 
 _PLANNING = {"plan", "intend", "prepare", "aim", "want", "seek", "expect", "threaten", "promise"}
 _FUTURE_AUX = {"will", "shall", "'ll"}
 _HEDGE_AUX = {"would", "could", "might", "may"}
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "hundred": 1e2}
 
 
@@ -77,10 +75,6 @@ def modality(trig: Token, quote: Quote | None) -> Modality:
     return "reported"
 
 
-def _day(value: str | None) -> str | None:
-    return value[:10] if value and _DAY.match(value) else None
-
-
 def event_date(analysis: Analysis, trig: Token, quote: Quote | None, mod: Modality) -> str | None:
     """The date of an event, in this order of preference.
 
@@ -104,7 +98,7 @@ def event_date(analysis: Analysis, trig: Token, quote: Quote | None, mod: Modali
     scopes.append((sent.start_char, sent.end_char))
     for lo, hi in scopes:
         for time in analysis.times:
-            day = _day(time.value)
+            day = calendar_day(time.value)
             if day and lo <= time.start and time.end <= hi:
                 return day
     past = trig.tag_ in {"VBD", "VBN"} or clause.tag_ in {"VBD", "VBN"}
