@@ -51,6 +51,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Analysis, Place
+from .doctext import doc_text
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources" / "places"
 TOPONYM_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -370,7 +371,7 @@ def _whole_match(run: list[Token], text: str) -> _Candidate | None:
 
 def candidates(doc: Doc) -> list[_Candidate]:
     """Every gazetteer match in the Doc, in text order (before metonymy filtering)."""
-    text = doc.text  # a property that joins every token: read it once
+    text = doc_text(doc)
     found: list[_Candidate] = []
     in_entity: set[int] = set()
     for ent in doc.ents:
@@ -518,7 +519,7 @@ def _names_a_country(entries: tuple[Entry, ...]) -> bool:
 
 def extract_places(doc: Doc, analysis: Analysis) -> None:
     """Append one ``Place`` per toponym mention; repeated mentions of an entry share an id."""
-    text = doc.text
+    text = doc_text(doc)
     found = candidates(doc)
     # Context: countries named anywhere (even as actors) and the actors' countries.
     context = {c.entries[0].country for c in found if _names_a_country(c.entries)}
