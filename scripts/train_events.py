@@ -5,7 +5,9 @@ labels) plus the 60 usable PLOVER gold-standard records in
 ../shared/data/events/plover_gsr_cameo/PLOVER_GSR_CAMEO.json. Only feature names and weights are
 saved, no corpus text. First rebuilds resources/events/codebook_lexicon.tsv (lemma -> type vote
 shares from the CAMEO/PLOVER codebook definitions in ../shared/data/ontology, no text), which the
-features read; C is chosen on a fixed 80/20 inner split (classifier.choose_c).
+features read; C, the tok2vec scale, the quad head's weight and the trigger-table prior are
+chosen on a fixed 80/20 inner split (classifier.choose_settings), as in each fold of
+`wirelens eval events`.
 
     python scripts/train_events.py [--data ../shared/data/events] [--out src/wirelens/models/events]
 """
@@ -17,7 +19,14 @@ from pathlib import Path
 
 from wirelens.evaluate.events import GSR_FILE, PLV_FILE
 from wirelens.extract.events import codebook
-from wirelens.extract.events.classifier import MODEL_FILE, choose_c, featurize, save, train
+from wirelens.extract.events.classifier import (
+    MODEL_FILE,
+    choose_settings,
+    featurize,
+    quad_labels,
+    save,
+    train,
+)
 from wirelens.extract.events.data import read_gsr, read_plv
 from wirelens.extract.events.lexicon import codebook_lexicon
 from wirelens.pipeline import MODEL_NAME, load_nlp
@@ -45,10 +54,12 @@ def main() -> None:
     examples = read_plv(args.data / PLV_FILE) + read_gsr(args.data / GSR_FILE)
     feats = featurize(nlp, examples)
     labels = [e.label for e in examples]
-    c = choose_c(feats, labels)
-    model = train(feats, labels, c=c)
+    quads = quad_labels(examples)
+    settings = choose_settings(feats, labels, quads)
+    model = train(feats, labels, quads, settings)
     model.about = (
-        f"Event-type classifier (logistic regression, v2, C={c} chosen on an 80/20 inner split) "
+        f"Event-type classifier (logistic regressions, v3: type head + quad head; "
+        f"{settings.describe()} chosen on an 80/20 inner split) "
         f"trained by scripts/train_events.py on PLV_train.tsv + PLOVER_GSR_CAMEO.json "
         f"({len(examples)} pairs), spaCy {MODEL_NAME} features and codebook_lexicon.tsv; "
         f"feature weights only, no corpus text."

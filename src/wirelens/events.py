@@ -11,7 +11,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from .extract.events.classifier import load_default
-from .extract.events.extractor import LEXICON_PRIOR, RULE_TYPES
+from .extract.events.extractor import RULE_TYPES
 from .extract.events.features import find_trigger, lookup_trigger, pair_features, token_span
 from .extract.events.lexicon import code_for, type_info
 from .model import Quad
@@ -43,16 +43,11 @@ def classify(
     src = token_span(doc, *source)
     tgt = token_span(doc, *target) if target is not None else None
     trig = find_trigger(src, tgt)
-    model = load_default()
-    raw = model.scores([pair_features(doc, src, tgt, trig)])[0].astype(float)
-    probs = raw.copy()
+    # the same decision as extract_events and as `wirelens eval events` scores (EventModel.decide:
+    # type and quad heads, the trigger table's type as a prior); the types PLV lacks (RETREAT)
+    # come from the trigger table alone
+    label, prob = load_default().decide([pair_features(doc, src, tgt, trig)])[0]
     entry = lookup_trigger(trig)
-    # the same decision as extract_events: the trigger table's type gets a prior, and the types
-    # PLV lacks (RETREAT) come from the table alone
-    if entry is not None and entry.type in model.classes:
-        probs[model.classes.index(entry.type)] += LEXICON_PRIOR
-    best = int(probs.argmax())
-    label, prob = model.classes[best], float(raw[best])
     if entry is not None and entry.type in RULE_TYPES:
         label, prob = entry.type, 1.0
     code = code_for(label, entry)

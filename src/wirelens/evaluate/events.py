@@ -2,8 +2,10 @@
 
 Stratified k-fold over PLV_train: each fold's model is retrained on the other folds (plus the
 PLOVER gold-standard records, which share no sentence with PLV) and scored on the held-out fold.
-Reported: 15-class accuracy, macro-F1, quad accuracy (PLV's gold quad, ``gold_penta``) and
-per-class precision/recall/F1.
+Scored is the decision :func:`wirelens.events.classify` makes (type head, quad head, trigger-table
+prior: ``EventModel.decide``), with every hyperparameter chosen per fold on an inner split of that
+fold's training data only (nested). Reported: 15-class accuracy, macro-F1, quad accuracy (PLV's
+gold quad, ``gold_penta``) and per-class precision/recall/F1.
 """
 
 from __future__ import annotations
@@ -11,7 +13,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..extract.events.classifier import C_GRID, choose_c, featurize, train
+from ..extract.events.classifier import (
+    ALPHA_GRID,
+    C_GRID,
+    DENSE_GRID,
+    PRIOR_GRID,
+    Settings,
+    choose_settings,
+    featurize,
+    quad_labels,
+    train,
+)
 from ..extract.events.data import PairExample, read_gsr, read_plv
 from ..extract.events.lexicon import type_info
 
@@ -35,8 +47,9 @@ def score_plv(
 
     ``path`` is PLV_train.tsv or the events/ data directory (then the PLOVER gold-standard
     records next to it are added to every fold's training set; ``extra`` names them explicitly).
-    With ``tune``, each fold's ``C`` is chosen by :func:`choose_c` on an inner split of that
-    fold's training data only (nested), as :mod:`scripts/train_events` does on all the data.
+    With ``tune``, each fold's :class:`Settings` (C, tok2vec scale, quad-head weight, lexicon
+    prior) are chosen by :func:`choose_settings` on an inner split of that fold's training data
+    only (nested), as ``scripts/train_events.py`` does on all the data; without, the defaults.
     """
     from sklearn.model_selection import StratifiedKFold
 
@@ -50,25 +63,33 @@ def score_plv(
     feats = featurize(nlp, examples)
     extra_feats = featurize(nlp, extra_examples)
     labels = [e.label for e in examples]
+    quads = quad_labels(examples)
+    extra_quads = quad_labels(extra_examples)
     predicted = [""] * len(examples)
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    chosen: list[float] = []
+    chosen: list[Settings] = []
     for train_idx, test_idx in splitter.split(labels, labels):
         fold_feats = [feats[i] for i in train_idx] + extra_feats
         fold_labels = [labels[i] for i in train_idx] + [e.label for e in extra_examples]
-        c = choose_c(fold_feats, fold_labels, seed=seed) if tune else 1.0
-        chosen.append(c)
-        model = train(fold_feats, fold_labels, c=c)
+        fold_quads = [quads[i] for i in train_idx] + extra_quads
+        settings = (
+            choose_settings(fold_feats, fold_labels, fold_quads, seed=seed) if tune else Settings()
+        )
+        chosen.append(settings)
+        model = train(fold_feats, fold_labels, fold_quads, settings)
         for i, (label, _) in zip(
-            test_idx, model.predict([feats[i] for i in test_idx]), strict=False
+            test_idx, model.decide([feats[i] for i in test_idx]), strict=False
         ):
             predicted[i] = label
     scores = _scores(examples, predicted, folds, len(extra_examples))
+    scores["seed"] = seed
     scores["tuning"] = (
-        f"C per fold from {list(C_GRID)} on a fixed 80/20 stratified split of that fold's "
-        f"training data: {chosen}"
+        f"per fold on a fixed 80/20 stratified split of that fold's training data, best "
+        f"accuracy + quad accuracy over C {list(C_GRID)} x tok2vec scale {list(DENSE_GRID)} x "
+        f"alpha {list(ALPHA_GRID)} x prior {list(PRIOR_GRID)}: "
+        + "; ".join(s.describe() for s in chosen)
         if tune
-        else "C = 1.0 fixed"
+        else f"fixed: {Settings().describe()}"
     )
     return scores
 
@@ -112,6 +133,7 @@ def format_report(scores: dict[str, Any]) -> str:
     """A plain-text table of :func:`score_plv` results."""
     lines = [
         f"PLV event types: {scores['n']} pairs, {scores['folds']}-fold stratified CV "
+        f"(seed {scores.get('seed', 0)}) "
         f"(+{scores['extra_training_records']} PLOVER gold records in each training fold)",
         f"  15-class accuracy {scores['accuracy']:.3f}   macro-F1 {scores['macro_f1']:.3f}   "
         f"quad accuracy {scores['quad_accuracy']:.3f}",
