@@ -117,6 +117,7 @@ def _check_single(single: dict) -> None:  # type: ignore[type-arg]
     # Full analysis does all the parse does and more: it cannot be much faster than it.
     assert 0 < single["ratio"] < 3
     assert len(single["ratio_rounds"]) == single["repeat"]
+    assert 0 < single["wall_ratio"] < 3 and len(single["wall_ratio_rounds"]) == single["repeat"]
     shares = single["stage_shares"]
     assert {"parse", "actors", "times", "places", "quotes"} <= set(shares)
     assert sum(shares.values()) == pytest.approx(1.0, abs=0.01)
@@ -204,3 +205,14 @@ def test_cli_bench_rejects_an_empty_corpus(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("   \n", encoding="utf-8")
     result = CliRunner().invoke(app, ["bench", str(tmp_path / "empty.txt"), "--json"])
     assert result.exit_code == 2
+
+
+def test_interleaved_round_parses_every_article_on_both_sides(nlp) -> None:  # type: ignore[no-untyped-def]
+    from wirelens.bench import CHUNK_ARTICLES, _interleaved_round
+
+    articles = _articles(TINY * CHUNK_ARTICLES)  # several chunks
+    wall, cpu, tokens, spent = _interleaved_round(articles, batch_size=4, first=1)
+    expected = sum(len(doc) for doc in nlp.pipe(a.text for a in articles))
+    assert tokens == expected
+    assert all(wall[side] > 0 and cpu[side] > 0 for side in ("parse", "analyze"))
+    assert {"actors", "times", "quotes"} <= set(spent) and all(v >= 0 for v in spent.values())

@@ -263,6 +263,11 @@ def measure_long_article(
 # --- single process: parse vs analyze ------------------------------------------------------------
 
 
+# Rounds are measured in chunks of this many articles, parse and analysis taking turns chunk by
+# chunk, so that load from other work on a shared machine hits both sides of the ratio alike.
+CHUNK_ARTICLES = 8
+
+
 def _parse_round(texts: Sequence[str], batch_size: int) -> tuple[float, int]:
     from .pipeline import load_nlp
 
@@ -289,6 +294,36 @@ def _analyze_round(articles: Sequence[Article], batch_size: int) -> tuple[float,
     return wall, spent
 
 
+def _interleaved_round(
+    articles: Sequence[Article], batch_size: int, first: int
+) -> tuple[dict[str, float], dict[str, float], int, dict[str, float]]:
+    """One round of parse and analysis over the same articles, chunk by chunk in ABBA order.
+
+    Returns wall and CPU seconds of each side (``{"parse", "analyze"}``), the token count and
+    the seconds each extractor took. CPU time is this process's own: other processes on the
+    machine slow the wall clock but not it (the parse and the extractors run on one thread).
+    """
+    wall = {"parse": 0.0, "analyze": 0.0}
+    cpu = {"parse": 0.0, "analyze": 0.0}
+    spent: dict[str, float] = {}
+    tokens = 0
+    for number, at in enumerate(range(0, len(articles), CHUNK_ARTICLES)):
+        chunk = articles[at : at + CHUNK_ARTICLES]
+        sides = ("parse", "analyze") if (number + first) % 2 == 0 else ("analyze", "parse")
+        for side in sides:
+            cpu_started = time.process_time()
+            if side == "parse":
+                seconds, chunk_tokens = _parse_round([a.text for a in chunk], batch_size)
+                tokens += chunk_tokens
+            else:
+                seconds, chunk_spent = _analyze_round(chunk, batch_size)
+                for name, value in chunk_spent.items():
+                    spent[name] = spent.get(name, 0.0) + value
+            cpu[side] += time.process_time() - cpu_started
+            wall[side] += seconds
+    return wall, cpu, tokens, spent
+
+
 def _rates(seconds: float, docs: int, tokens: int, chars: int) -> dict[str, float]:
     seconds = max(seconds, 1e-9)
     return {
@@ -311,7 +346,13 @@ def measure_single(
     batch_size: int = 16,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Bare parse vs full analysis in ABAB rounds; medians, their ratio and per-stage shares."""
+    """Bare parse vs full analysis, interleaved chunk by chunk; medians, ratios, stage shares.
+
+    ``ratio`` (the figure held against the target) is the median over rounds of parse CPU
+    seconds / analysis CPU seconds, i.e. the analysis throughput as a share of the bare parse
+    throughput of one process; ``wall_ratio`` is the same from the wall clock, which other work
+    on a shared machine disturbs.
+    """
     from .pipeline import default_pipeline
 
     texts = [a.text for a in articles]
@@ -325,19 +366,23 @@ def measure_single(
     parse_rounds: list[dict[str, float]] = []
     analyze_rounds: list[dict[str, float]] = []
     ratios: list[float] = []
+    wall_ratios: list[float] = []
     extractor_seconds: dict[str, list[float]] = {name: [] for name, _ in pipeline.extractors}
     tokens = 0
     for i in range(repeat):
-        _log(progress, f"round {i + 1}/{repeat}: bare parse of {docs} articles")
-        parse_s, tokens = _parse_round(texts, batch_size)
-        _log(progress, f"round {i + 1}/{repeat}: full analysis of {docs} articles")
-        analyze_s, spent = _analyze_round(articles, batch_size)
-        parse_rounds.append(_rates(parse_s, docs, tokens, chars))
-        analyze_rounds.append(_rates(analyze_s, docs, tokens, chars))
-        ratios.append(parse_s / max(analyze_s, 1e-9))
+        _log(progress, f"round {i + 1}/{repeat}: parse and full analysis of {docs} articles")
+        wall, cpu, tokens, spent = _interleaved_round(articles, batch_size, first=i)
+        parse_rounds.append(_rates(wall["parse"], docs, tokens, chars))
+        analyze_rounds.append(_rates(wall["analyze"], docs, tokens, chars))
+        ratios.append(cpu["parse"] / max(cpu["analyze"], 1e-9))
+        wall_ratios.append(wall["parse"] / max(wall["analyze"], 1e-9))
         for name, seconds in spent.items():
             extractor_seconds.setdefault(name, []).append(seconds)
-        _log(progress, f"round {i + 1}/{repeat}: analyze/parse throughput {ratios[-1]:.2f}")
+        _log(
+            progress,
+            f"round {i + 1}/{repeat}: analyze/parse throughput {ratios[-1]:.2f} (CPU), "
+            f"{wall_ratios[-1]:.2f} (wall)",
+        )
 
     analyze_median = statistics.median(r["seconds"] for r in analyze_rounds)
     per_extractor = {name: statistics.median(s) for name, s in extractor_seconds.items()}
@@ -352,13 +397,16 @@ def measure_single(
         "chars": chars,
         "repeat": repeat,
         "batch_size": batch_size,
+        "chunk_articles": CHUNK_ARTICLES,
         "parse": _median_round(parse_rounds),
         "analyze": _median_round(analyze_rounds),
         "parse_rounds": parse_rounds,
         "analyze_rounds": analyze_rounds,
-        # Throughput ratio (full analysis / bare parse), per round and its median.
+        # Throughput ratio (full analysis / bare parse) from CPU time, per round and its median.
         "ratio_rounds": ratios,
         "ratio": statistics.median(ratios),
+        "wall_ratio_rounds": wall_ratios,
+        "wall_ratio": statistics.median(wall_ratios),
         "target_ratio": TARGET_RATIO,
         "meets_target": statistics.median(ratios) >= TARGET_RATIO,
         "stage_seconds": stages,

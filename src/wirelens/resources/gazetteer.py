@@ -75,6 +75,8 @@ class GazetteerError(ValueError):
     """A malformed gazetteer file; the message names the file and line."""
 
 
+# Extractors look up the same few thousand words and names in every article: cache the keys.
+@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """The lookup key of a name: case- and accent-folded, hyphens as spaces, no leading "the "."""
     decomposed = unicodedata.normalize("NFKD", text)
