@@ -30,6 +30,9 @@ from .spans import Span, subtract, subtree_span
 MODEL_ONLY_MIN_PROB = 0.4
 # ... and when it has no source either ("was provided for …").
 MODEL_NO_SOURCE_MIN_PROB = 0.5
+# ... and when its lemma is rarely a cue in training ("shut down its embassy": a plain act).
+MODEL_RARE_MIN_PROB = 0.7
+RARE_LEMMA_PROB = 0.22
 
 __all__ = ["extract_quotes", "find_attributions"]
 
@@ -79,6 +82,13 @@ def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attributi
             and not any(c.dep_ == "ccomp" for c in att.cue.children)
         ):
             continue  # classifier-only cue without a clausal complement: needs more confidence
+        if (
+            att.cue_class == "model"
+            and att.prob < MODEL_RARE_MIN_PROB
+            and learned_lemmas().get(att.lemma, 0.0) < RARE_LEMMA_PROB
+            and not any(c.dep_ == "ccomp" for c in att.cue.children)
+        ):
+            continue  # a verb that is rarely a cue, with no clause: an act, not a statement
         content = find_content(text, att, regions)
         if owner is not None:
             _cut_owner(text, owner, att)

@@ -13,6 +13,7 @@ from spacy.tokens import Token
 from .cues import Attribution, channel_nouns, hand_lexicon
 from .marks import RegionIndex
 from .spans import Span, subtract, subtree_span, token_span, trim
+from .turns import turn_content
 
 # Verbs whose direct object can be the attributed content ("denied the report", "showed tanks").
 DOBJ_CONTENT = frozenset(
@@ -292,6 +293,9 @@ def _balanced(text: str, s: int, e: int) -> bool:
 def find_content(text: str, att: Attribution, regions: RegionIndex) -> list[Span]:
     """Content spans of one attribution (empty when the cue has none); ``text`` is ``doc.text``."""
     colon: list[Span] = []
+    if att.cue_class == "turn":
+        s, e = turn_content(text, att.cue, att.bound)
+        return [(s, e)] if e > s else []
     if att.according or att.cue_class == "poll":
         spans = _according_content(att)
     elif att.cue_class == "adverb":

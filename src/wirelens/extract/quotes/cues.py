@@ -16,6 +16,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Token
 
 from .marks import RegionIndex
+from .turns import find_turns, turn_source
 
 # Adverbs that attribute the clause to an unnamed source ("was reportedly targeted").
 EVIDENTIAL_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "supposedly"})
@@ -58,6 +59,7 @@ class Attribution:
     via: str | None = None
     negated: bool = False
     prob: float = 1.0
+    bound: int | None = None  # a speaker turn's content stops here (the next turn's start)
 
 
 def _read_lines(name: str) -> list[str]:
@@ -172,12 +174,23 @@ def cue_features(tok: Token, regions: RegionIndex, quoted: bytearray | None = No
             feats.append(f"subj={c.pos_}")
             feats.append(f"l={lemma}|subj={c.pos_}")
             feats.append(f"subjl={c.lemma_.lower()}")
+            # "Trump supports X" is a stance, "the plant supports X" is not: who holds it.
+            feats.append(f"l={lemma}|sk={_kind(c)}")
             if c.ent_type_:
                 feats.append(f"subjent={c.ent_type_}")
         elif c.dep_ in ("dobj", "ccomp", "xcomp") and c.i > tok.i:
             # "respond to a request", "that"-clauses, "vowed to …"
             feats.append(f"{c.dep_}l={c.lemma_.lower()}")
             feats.append(f"{c.dep_}first={c.left_edge.lower_}")
+            if c.dep_ == "dobj":
+                feats.append(f"ok={_kind(c)}")
+                feats.append(f"l={lemma}|ok={_kind(c)}")
+        elif c.dep_ == "prep":
+            feats.append(f"l={lemma}|p={c.lower_}")  # "attacks on", "sick of", "backed by"
+    feats.append(f"hdep={tok.head.dep_}")
+    feats.append(f"l={lemma}|hp={tok.head.pos_}")
+    if tok.sent.start == 0:
+        feats.append("firstsent")  # the headline: "Trump Slams …"
     for d in deps:
         feats.append(f"c={d}")
     comp = (
@@ -215,6 +228,16 @@ def cue_features(tok: Token, regions: RegionIndex, quoted: bytearray | None = No
     return feats
 
 
+PERSONAL_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you"})
+
+
+def _kind(tok: Token) -> str:
+    """Coarse kind of a subject/object: a personal pronoun, its entity type, else its POS."""
+    if tok.lower_ in PERSONAL_PRONOUNS:
+        return "PRON"
+    return tok.ent_type_ or tok.pos_
+
+
 def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]:
     """Candidate cues in text order (one pass over the tokens)."""
     lex = cue_lexicon()
@@ -223,6 +246,13 @@ def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]
     model = cue_model() if regions is not None else None
     quoted = quoted_sentences(doc, regions) if regions is not None else bytearray(len(doc))
     out: list[Attribution] = []
+    turns = find_turns(doc)
+    for k, colon in enumerate(turns):
+        bound = None
+        if k + 1 < len(turns):
+            found = turn_source(doc.text, turns[k + 1])
+            bound = found[0][0] if found is not None else None
+        out.append(Attribution(colon, _cue_span(colon), ":", "turn", bound=bound))
     for tok in doc:
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             end = doc[tok.i + 1].idx + len(doc[tok.i + 1])
@@ -255,9 +285,14 @@ def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]
             feats = cue_features(tok, regions, quoted)
             prob = model.prob(feats)
             if prob < model.threshold:
-                if "colon" not in feats:
+                if "colon" in feats:
+                    prob = 1.0  # "She went on:" introduces what follows
+                elif lemma in lex and _relayed(tok):
+                    # PolNeAR credits "X said …, according to Reuters" to the relay; this
+                    # record keeps X as the source and Reuters as ``via``.
+                    prob = 1.0
+                else:
                     continue
-                prob = 1.0  # "She went on:" introduces what follows
             known = lex.get(lemma, "learned")
             # "model": the classifier alone vouches for it (no hand-lexicon class).
             out.append(
@@ -276,6 +311,11 @@ def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]
             continue
         out.append(Attribution(tok, _cue_span(tok), lemma, cls))
     return out
+
+
+def _relayed(tok: Token) -> bool:
+    """The verb carries an "according to X" relay phrase."""
+    return any(c.lower_ == "according" for c in tok.children)
 
 
 def _is_poll_frame(tok: Token) -> bool:

@@ -13,6 +13,7 @@ from spacy.tokens import Token
 
 from .cues import Attribution, channel_nouns
 from .spans import Span, subtract, subtree_span, token_span, trim
+from .turns import turn_source
 
 SUBJECT_DEPS = ("nsubj",)
 # Relations through which a cue inherits the subject of its head ("X said …, adding that …").
@@ -77,6 +78,8 @@ def _find_source(text: str, att: Attribution) -> tuple[Span, Token] | None:
     cue = att.cue
     if att.cue_class == "adverb":
         return None
+    if att.cue_class == "turn":
+        return turn_source(text, cue)
     if att.cue_class == "poll":
         pobj = next((c for c in cue.children if c.dep_ == "pobj"), None)
         return (trim(text, _noun_phrase(pobj)), pobj) if pobj is not None else None
