@@ -844,14 +844,21 @@ def _any_rule_starts() -> re.Pattern[str]:
     """Zero-width hits at the word starts where some rule matches (lower-cased text).
 
     One pass of this alternation finds the few places worth trying, so the 31 rules are matched
-    there instead of each scanning the whole text: same hits, about 1.7x faster."""
+    there instead of each scanning the whole text: same hits, about 2x faster. Each rule's
+    alternative ends in an empty marker group, so ``lastindex`` names the first rule that
+    matches here: the rules before it need no try."""
     bodies = "|".join(
-        rf"(?:{_NAMED_GROUP.sub('(?:', rule.pattern.pattern)})(?![\w-])" for rule in RULES
+        rf"(?:{_NAMED_GROUP.sub('(?:', rule.pattern.pattern)})(?![\w-])()" for rule in RULES
     )
     return re.compile(rf"(?<![\w'-])(?=\w)(?={bodies})")
 
 
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+@cache
+def _lower_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(_bounded_lower(rule) for rule in RULES)
 
 
 def _rule_hits(text: str, lowered: str | None) -> Iterator[tuple[Rule, int, int]]:
@@ -863,15 +870,17 @@ def _rule_hits(text: str, lowered: str | None) -> Iterator[tuple[Rule, int, int]
             for m in _bounded(rule).finditer(text):
                 yield rule, m.start(), m.end()
         return
+    patterns = _lower_patterns()
     free_from = [0] * len(RULES)  # a rule's next hit starts after its previous one
     for start_hit in _any_rule_starts().finditer(lowered):
         start = start_hit.start()
-        for number, rule in enumerate(RULES):
+        first = (start_hit.lastindex or 1) - 1
+        for number in range(first, len(RULES)):
             if start >= free_from[number]:
-                hit = _bounded_lower(rule).match(lowered, start)
+                hit = patterns[number].match(lowered, start)
                 if hit is not None and hit.end() > start:
                     free_from[number] = hit.end()
-                    yield rule, start, hit.end()
+                    yield RULES[number], start, hit.end()
 
 
 def find_candidates(doc: Doc) -> list[_Candidate]:
