@@ -58,7 +58,7 @@ def main() -> None:
     settings = choose_settings(feats, labels, quads)
     model = train(feats, labels, quads, settings)
     model.about = (
-        f"Event-type classifier (logistic regressions, v3: type head + quad head; "
+        f"Event-type classifier (logistic regressions, v4: type head + quad head; "
         f"{settings.describe()} chosen on an 80/20 inner split) "
         f"trained by scripts/train_events.py on PLV_train.tsv + PLOVER_GSR_CAMEO.json "
         f"({len(examples)} pairs), spaCy {MODEL_NAME} features and codebook_lexicon.tsv; "

@@ -1,7 +1,8 @@
 """The event-type classifier: logistic regressions over :mod:`.features`.
 
-Two heads share the features: a 15-class PLOVER type model and a 4-class quad model
-(verbal/material x cooperation/conflict). The quad head sharpens the type distribution,
+Two heads share the features: a 15-class PLOVER type model and a quad head, the mean of a
+4-class quad model and of two binary models (material vs verbal, cooperation vs conflict: each
+axis learnt from all examples). The quad head sharpens the type distribution,
 ``P(type) = P(type | quad) * Q(quad)`` with ``Q = alpha * P_type(quad) + (1 - alpha) * P_quad``
 (``P_type(quad)`` being the type model's own quad marginal), so the coded type and its quad stay
 consistent. ``alpha``, ``C``, the tok2vec block's scale and the trigger-table prior are chosen
@@ -41,6 +42,8 @@ DENSE_GRID = (1.0, 2.0)
 ALPHA_GRID = (1.0, 0.5, 0.0)
 PRIOR_GRID = (0.0, 0.5)
 Features = tuple[dict[str, float], np.ndarray]
+# the two binary quad axes, as substrings of the quad names ("material_conflict")
+AXES = ("material", "cooperation")
 _EPS = 1e-12
 
 
@@ -64,8 +67,9 @@ class Settings:
 class EventModel:
     """Weights of a trained classifier: ``classes x (sparse features + dense features)``.
 
-    ``quad_coef``/``quad_intercept`` (``quad_classes x features``) are the optional quad head;
-    ``class_quad[i]`` is the index in ``quad_classes`` of type ``classes[i]``'s quad.
+    ``quad_coef``/``quad_intercept`` (``quad_classes x features``) are the optional 4-class quad
+    model, ``axis_coef``/``axis_intercept`` (``AXES x features``) the binary material and
+    cooperation models; ``class_quad[i]`` is the index in ``quad_classes`` of ``classes[i]``'s quad.
     """
 
     classes: list[str]
@@ -78,6 +82,8 @@ class EventModel:
     class_quad: list[int] = field(default_factory=list)
     quad_coef: np.ndarray | None = None
     quad_intercept: np.ndarray | None = None
+    axis_coef: np.ndarray | None = None
+    axis_intercept: np.ndarray | None = None
     alpha: float = 1.0
     lexicon_prior: float = 0.0
 
@@ -100,9 +106,20 @@ class EventModel:
         probs = _softmax(x @ self.coef.T + self.intercept)
         if self.quad_coef is None or self.alpha >= 1.0:
             return probs
-        assert self.quad_intercept is not None
+        return combine(probs, self.quad_scores(x), np.asarray(self.class_quad), self.alpha)
+
+    def quad_scores(self, x: np.ndarray) -> np.ndarray:
+        """The quad head's probabilities (``quad_classes`` order) for design matrix ``x``."""
+        assert self.quad_coef is not None and self.quad_intercept is not None
         head = _softmax(x @ self.quad_coef.T + self.quad_intercept)
-        return combine(probs, head, np.asarray(self.class_quad), self.alpha)
+        if self.axis_coef is None or self.axis_intercept is None:
+            return head
+        axis = 1.0 / (1.0 + np.exp(-(x @ self.axis_coef.T + self.axis_intercept)))
+        both = np.ones_like(head)
+        for k, quad in enumerate(self.quad_classes):
+            for a, name in enumerate(AXES):
+                both[:, k] *= axis[:, a] if name in quad else 1.0 - axis[:, a]
+        return np.asarray((head + both) / 2.0)
 
     def decide(self, feats: Sequence[Features]) -> list[tuple[str, float]]:
         """(type, probability) per example: :meth:`scores` plus the trigger-table prior.
@@ -139,12 +156,16 @@ class EventModel:
             data["class_quad"] = self.class_quad
             data["quad_intercept"] = _rounded(self.quad_intercept)
             data["quad_coef"] = [_rounded(row) for row in self.quad_coef]
+        if self.axis_coef is not None and self.axis_intercept is not None:
+            data["axis_intercept"] = _rounded(self.axis_intercept)
+            data["axis_coef"] = [_rounded(row) for row in self.axis_coef]
         return json.dumps(data, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> EventModel:
         data = json.loads(text)
         quad = "quad_coef" in data
+        axis = "axis_coef" in data
         return cls(
             classes=data["classes"],
             vocab={name: i for i, name in enumerate(data["features"])},
@@ -156,6 +177,8 @@ class EventModel:
             class_quad=data.get("class_quad", []),
             quad_coef=np.asarray(data["quad_coef"], dtype=np.float32) if quad else None,
             quad_intercept=np.asarray(data["quad_intercept"], dtype=np.float32) if quad else None,
+            axis_coef=np.asarray(data["axis_coef"], dtype=np.float32) if axis else None,
+            axis_intercept=np.asarray(data["axis_intercept"], dtype=np.float32) if axis else None,
             alpha=float(data.get("alpha", 1.0)),
             lexicon_prior=float(data.get("lexicon_prior", 0.0)),
         )
@@ -231,7 +254,7 @@ def _design(
     return vocab, dense_scale, x
 
 
-def _fit(x: Any, labels: Sequence[str], c: float) -> Any:
+def _fit(x: Any, labels: Sequence[object], c: float) -> Any:
     from sklearn.linear_model import LogisticRegression
     from threadpoolctl import threadpool_limits
 
@@ -259,13 +282,19 @@ def train(
         dense_scale=dense_scale,
         lexicon_prior=s.lexicon_prior,
     )
-    if quads is not None and s.alpha < 1.0:
+    if quads is not None and s.alpha < 1.0 and len(set(quads)) >= 2:
         head = _fit(x, quads, s.c)
         info = type_info()
         model.quad_classes = [str(k) for k in head.classes_]
         model.class_quad = [model.quad_classes.index(info[c].quad) for c in model.classes]
         model.quad_coef = head.coef_.astype(np.float32)
         model.quad_intercept = head.intercept_.astype(np.float32)
+        sides = [[name in q for q in quads] for name in AXES]
+        if all(len(set(side)) == 2 for side in sides):
+            axes = [_fit(x, side, s.c) for side in sides]
+            # a binary model's one row is the log-odds of True (classes_ == [False, True])
+            model.axis_coef = np.vstack([m.coef_[0] for m in axes]).astype(np.float32)
+            model.axis_intercept = np.array([m.intercept_[0] for m in axes], dtype=np.float32)
         model.alpha = s.alpha
     return model
 
