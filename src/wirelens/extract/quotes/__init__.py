@@ -22,6 +22,7 @@ from .channels import find_channel, find_via, is_negated
 from .contents import find_content
 from .coref import ActorIndex, resolve
 from .cues import Attribution, find_cues, learned_lemmas
+from .headline import reparse_headline
 from .marks import Region, RegionIndex, find_regions
 from .sources import find_source
 from .spans import Span, subtract, subtree_span
@@ -77,6 +78,21 @@ def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attributi
     """
     text = doc.text if text is None else text
     regions = RegionIndex(find_regions(text))
+    accepted = _accepted(doc, text, regions)
+    headline = reparse_headline(doc)
+    if headline is not None:
+        # A title-case headline is read off its sentence-case parse (same offsets).
+        end = len(headline.text)
+        head_regions = RegionIndex(find_regions(headline.text))
+        accepted = [a for a in accepted if a.cue.idx >= end]
+        accepted += _accepted(headline, headline.text, head_regions)
+    accepted.sort(key=lambda a: a.content[0][0])
+    _attach_continuations(doc, text, accepted, regions)
+    return accepted, regions
+
+
+def _accepted(doc: Doc, text: str, regions: RegionIndex) -> list[Attribution]:
+    """The cues of ``doc`` that keep a content, with their sources (before continuations)."""
     accepted: list[Attribution] = []
     taken: list[Span] = []  # content spans already attributed (PolNeAR: one attribution per token)
     # Outer cues first so "France said it had yet to confirm …" keeps "said", not "confirm".
@@ -136,9 +152,7 @@ def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attributi
         att.negated = is_negated(att)
         accepted.append(att)
         taken.extend(content)
-    accepted.sort(key=lambda a: a.content[0][0])
-    _attach_continuations(doc, text, accepted, regions)
-    return accepted, regions
+    return accepted
 
 
 def _trailing_owner(att: Attribution, accepted: list[Attribution]) -> Attribution | None:

@@ -1,0 +1,79 @@
+"""Title-case headlines: "Pence Endorses Paul Ryan With Trump’s Blessing."
+
+The tagger reads every capitalised word of such a line as a proper noun, so its verbs ("Endorses",
+"Slams", "Tells") are never cue candidates. The headline is put in sentence case — a word keeps
+its capital only when the article body also writes it capitalised mid-sentence ("Trump", "FBI") —
+and that one line is parsed again (a few milliseconds; case changes keep every character offset,
+so the attributions found on it are attributions of the article).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+# A line is a title-case headline when at least this share of its longer words are capitalised.
+TITLE_SHARE = 0.75
+MIN_WORDS = 4
+MAX_CHARS = 300
+
+
+def headline_end(doc: Doc) -> int | None:
+    """End offset of a title-case first paragraph, or None."""
+    text = doc.text
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    if end - start > MAX_CHARS or end >= len(text):
+        return None  # no body after it to learn the names from
+    words = [w for w in text[start:end].split() if len(w) > 3 and w[0].isalpha()]
+    if len(words) < MIN_WORDS:
+        return None
+    capital = sum(1 for w in words if w[0].isupper())
+    return end if capital >= TITLE_SHARE * len(words) else None
+
+
+def proper_forms(doc: Doc, after: int) -> set[str]:
+    """Capitalised word forms the body uses mid-sentence (names, acronyms)."""
+    return {
+        tok.text
+        for tok in doc
+        if tok.idx >= after and not tok.is_sent_start and tok.text[:1].isupper()
+    }
+
+
+def sentence_case(text: str, end: int, proper: set[str]) -> str:
+    """``text[:end]`` with every capitalised word lowered except the first and the names."""
+    out: list[str] = []
+    first = True
+    for word in _words(text[:end]):
+        if word[:1].isalpha():
+            core = word.rstrip(".,:;!?’'\"”)").split("’")[0].split("'")[0]
+            if not first and word[:1].isupper() and core not in proper:
+                word = word.lower()
+            first = False
+        out.append(word)
+    return "".join(out)
+
+
+def _words(line: str) -> list[str]:
+    """``line`` cut into alternating runs of non-space and space characters (lossless)."""
+    pieces: list[str] = []
+    i = 0
+    while i < len(line):
+        j = i
+        space = line[i].isspace()
+        while j < len(line) and line[j].isspace() == space:
+            j += 1
+        pieces.append(line[i:j])
+        i = j
+    return pieces
+
+
+def reparse_headline(doc: Doc) -> Doc | None:
+    """A parse of the sentence-cased title-case headline (same offsets), or None."""
+    end = headline_end(doc)
+    if end is None:
+        return None
+    from ...pipeline import load_nlp  # the cached model the pipeline already loaded
+
+    return load_nlp()(sentence_case(doc.text, end, proper_forms(doc, end)))
