@@ -578,7 +578,8 @@ def _locative_before(text: str, start: int) -> bool:
 def place_at(analysis: Analysis, start: int, end: int) -> str | None:
     """Id of the first place inside ``[start, end)`` governed by a locative preposition."""
     text = analysis.article.text
-    for place in sorted(analysis.places, key=lambda p: p.start):
-        if start <= place.start and place.end <= end and _locative_before(text, place.start):
+    inside = [place for place in analysis.places if start <= place.start and place.end <= end]
+    for place in sorted(inside, key=lambda p: p.start):
+        if _locative_before(text, place.start):
             return place.id
     return None
