@@ -318,7 +318,11 @@ def choose_settings(
 
     counts = Counter(labels)
     strat = [lab if counts[lab] >= 2 else "_rare" for lab in labels]
-    if math.ceil(held_out * len(labels)) < len(set(strat)) or min(Counter(strat).values()) < 2:
+    if (
+        len(counts) < 2
+        or math.ceil(held_out * len(labels)) < len(set(strat))
+        or min(Counter(strat).values()) < 2
+    ):
         return Settings()  # too few examples for a stratified inner split: the defaults
     fit_idx, dev_idx = train_test_split(
         np.arange(len(labels)), test_size=held_out, random_state=seed, stratify=strat
