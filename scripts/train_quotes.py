@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter
+from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
@@ -79,7 +80,9 @@ def train_lemmas(
             seen[lemma] += 1
             if cue_chars[tok.idx]:
                 cued[lemma] += 1
-    hand = hand_lexicon() if pos == "VERB" else NOUN_CUES
+    hand: Collection[str] = (
+        hand_lexicon() if pos == "VERB" else NOUN_CUES if pos == "NOUN" else frozenset()
+    )
     return {
         lemma: {"n": n, "k": cued[lemma], "p": round((cued[lemma] + 0.5) / (n + 1), 3)}
         for lemma, n in sorted(seen.items())
@@ -88,9 +91,12 @@ def train_lemmas(
 
 
 def _samples(
-    data: list[tuple[Doc, list[Attribution]]], nouns: frozenset[str] = frozenset()
+    data: list[tuple[Doc, list[Attribution]]],
+    nouns: frozenset[str] = frozenset(),
+    adjectives: frozenset[str] = frozenset(),
 ) -> tuple[list[dict[str, int]], list[int]]:
-    """Features and labels of every verb and of the nouns whose lemma is in ``nouns``."""
+    """Features and labels of every verb and of the nouns and adjectives whose lemma is in
+    ``nouns`` / ``adjectives``."""
     xs: list[dict[str, int]] = []
     ys: list[int] = []
     for doc, gold in data:
@@ -98,7 +104,12 @@ def _samples(
         regions = RegionIndex(find_regions(doc.text))
         quoted = quoted_sentences(doc, regions)
         for tok in doc:
-            if tok.pos_ == "VERB" or (tok.pos_ == "NOUN" and tok.lemma_.lower() in nouns):
+            lemma = tok.lemma_.lower()
+            if (
+                tok.pos_ == "VERB"
+                or (tok.pos_ == "NOUN" and lemma in nouns)
+                or (tok.pos_ == "ADJ" and lemma in adjectives)
+            ):
                 xs.append(dict.fromkeys(cue_features(tok, regions, quoted), 1))
                 ys.append(int(cue_chars[tok.idx]))
     return xs, ys
@@ -117,12 +128,15 @@ def _fit(
 
 
 def train_classifier(
-    data: list[tuple[Doc, list[Attribution]]], nouns: frozenset[str], c: float = C
+    data: list[tuple[Doc, list[Attribution]]],
+    nouns: frozenset[str],
+    adjectives: frozenset[str] = frozenset(),
+    c: float = C,
 ) -> dict[str, object]:
     """Fit the cue classifier; threshold by token-level F1 on a held-out 20% of ``data``."""
     cut = int(len(data) * 0.8)
-    xs, ys = _samples(data[:cut], nouns)
-    hx, hy = _samples(data[cut:], nouns)
+    xs, ys = _samples(data[:cut], nouns, adjectives)
+    hx, hy = _samples(data[cut:], nouns, adjectives)
     vec, clf = _fit(xs, ys, c)
     probs = clf.predict_proba(vec.transform(hx))[:, 1]
     gold = np.array(hy)
@@ -164,6 +178,7 @@ def main() -> None:
     data = parsed(args.train_dir, args.cache)[: args.first]
     lemmas = train_lemmas(data)
     nouns = train_lemmas(data, "NOUN")
+    adjectives = train_lemmas(data, "ADJ")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "about": "Verb-lemma cue probabilities trained on PolNeAR train by "
@@ -171,11 +186,15 @@ def main() -> None:
         "data": str(args.train_dir.name),
         "lemmas": lemmas,
         "nouns": nouns,
+        "adjectives": adjectives,
     }
     args.out.write_text(json.dumps(payload, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     print(f"{len(lemmas)} lemmas -> {args.out}")
     scored = frozenset(n for n, v in nouns.items() if v["p"] >= MIN_NOUN_PROB)
-    model = train_classifier(data, scored, args.C)
+    scored_adjectives = frozenset(
+        a for a, v in adjectives.items() if v["p"] >= MIN_NOUN_PROB and v["k"] >= MIN_CUES
+    )
+    model = train_classifier(data, scored, scored_adjectives, args.C)
     out = args.out.with_name("cue_classifier.json")
     out.write_text(json.dumps(model, indent=0) + "\n", encoding="utf-8")
     print(f"{len(model['weights'])} weights -> {out}")  # type: ignore[arg-type]

@@ -59,6 +59,18 @@ def _clause_content(att: Attribution) -> list[Span]:
     ccomps = [c for c in cue.children if c.dep_ == "ccomp"]
     if ccomps:
         return [subtree_span(c) for c in ccomps]
+    if att.cue_class == "adj":
+        # "eager to attack him", "angry about the war": the complement, else nothing.
+        comps = [
+            c
+            for c in cue.children
+            if c.i > cue.i
+            and (c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ in CONTENT_PREPS))
+            and not _is_when_or_where(c)
+        ]
+        if comps:
+            return [subtree_span(comps[0])]
+        return []
     xcomps = [c for c in cue.children if c.dep_ == "xcomp"]
     subjects = [c for c in cue.children if c.dep_ in ("nsubjpass", "nsubj") and c.i < cue.i]
     if xcomps and subjects and _raised(att):
@@ -305,7 +317,9 @@ def find_content(text: str, att: Attribution, regions: RegionIndex) -> list[Span
         paragraph_end = _paragraph(text, att.cue.idx)[1]
         colon = _after_colon(text, min(subtree_span(att.cue)[1], paragraph_end), regions)
         spans = colon or _clause_content(att)
-        if att.cue_class == "noun":
+        if att.cue_class == "adj":
+            pass  # an adjective's content is its own complement only
+        elif att.cue_class == "noun":
             # A noun's content is its own clause or an adjacent quote, never a nearby phrase.
             spans = spans or _adjacent_quote(text, att, regions)
         else:

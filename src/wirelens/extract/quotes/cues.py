@@ -41,6 +41,8 @@ MIN_LEARNED_COUNT = 3
 NOUN_MARGIN = 0.1
 # Nouns whose training cue rate is below this are not scored at all (speed: most nouns never are).
 MIN_NOUN_PROB = 0.05
+# Adjectives are scored when at least this many of their training uses were gold cues.
+MIN_ADJECTIVE_CUES = 2
 
 
 @dataclass
@@ -112,6 +114,20 @@ def learned_nouns() -> frozenset[str]:
         return frozenset()
     return frozenset(
         lemma for lemma, v in data.get("nouns", {}).items() if float(v["p"]) >= MIN_NOUN_PROB
+    )
+
+
+@lru_cache(maxsize=1)
+def learned_adjectives() -> frozenset[str]:
+    """Adjective lemmas seen as gold cues in training ("nervous that", "sure", "critical of")."""
+    try:
+        data = json.loads((MODELS / "cue_lemmas.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return frozenset()
+    return frozenset(
+        lemma
+        for lemma, v in data.get("adjectives", {}).items()
+        if float(v["p"]) >= MIN_NOUN_PROB and int(v["k"]) >= MIN_ADJECTIVE_CUES
     )
 
 
@@ -243,6 +259,7 @@ def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]
     lex = cue_lexicon()
     learned = learned_lemmas()
     nouns = learned_nouns()
+    adjectives = learned_adjectives()
     model = cue_model() if regions is not None else None
     quoted = quoted_sentences(doc, regions) if regions is not None else bytearray(len(doc))
     out: list[Attribution] = []
@@ -277,6 +294,14 @@ def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]
                 prob = model.prob(cue_features(tok, regions, quoted))
                 if prob >= model.threshold + NOUN_MARGIN:
                     out.append(Attribution(tok, _cue_span(tok), lemma, "noun", prob=prob))
+            continue
+        if tok.pos_ == "ADJ":
+            # "are nervous that …", "critical of …": a stance held by the subject.
+            lemma = tok.lemma_.lower()
+            if model is not None and regions is not None and lemma in adjectives:
+                prob = model.prob(cue_features(tok, regions, quoted))
+                if prob >= model.threshold + NOUN_MARGIN:
+                    out.append(Attribution(tok, _cue_span(tok), lemma, "adj", prob=prob))
             continue
         if tok.pos_ != "VERB":
             continue

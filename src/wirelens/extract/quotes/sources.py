@@ -93,6 +93,9 @@ def _find_source(text: str, att: Attribution) -> tuple[Span, Token] | None:
         return trim(text, _noun_phrase(pobj)), pobj
     if att.cue_class == "noun":
         return _noun_cue_source(text, cue)
+    if att.cue_class == "adj" and cue.dep_ == "amod":
+        head = cue.head  # "annoyed officials": the noun holds the stance
+        return trim(text, _noun_phrase(head, exclude=cue)), head
     agent = _agent(cue)
     if agent is not None:
         return trim(text, _noun_phrase(agent)), agent  # "was reported by the Times"
