@@ -136,10 +136,6 @@ class EventModel:
         best = ranked.argmax(axis=1)
         return [(self.classes[int(i)], float(p[i])) for p, i in zip(probs, best, strict=True)]
 
-    def predict(self, feats: Sequence[Features]) -> list[tuple[str, float]]:
-        """Alias of :meth:`decide`."""
-        return self.decide(feats)
-
     def to_json(self) -> str:
         data: dict[str, Any] = {
             "about": self.about,

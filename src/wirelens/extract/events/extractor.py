@@ -46,8 +46,8 @@ NOMINAL_TRIGGERS = {
 # types the table fixes on its own (PLV has no RETREAT; an embassy move is a SANCTION 'withdraw')
 RULE_TYPES = {"RETREAT"}
 # The extractor's candidates are trigger-table hits written for news triggers ("build-up",
-# "met"), so the table's type keeps this prior here. classify() and `wirelens eval events` use the
-# model's own prior instead, chosen on PLV pairs (0 in the shipped model: there it cost accuracy).
+# "met"), so the table's type gets at least this prior here, whatever the model's own prior
+# (chosen on PLV pairs, where the trigger is found differently; see EventModel.decide).
 TABLE_PRIOR = 0.5
 # a party's words that name another party with one of these words accuse it (ACCUSE, CAMEO 112);
 # PLV has too few such speech acts for the classifier to learn them
