@@ -107,7 +107,7 @@ def _accepted(doc: Doc, text: str, regions: RegionIndex) -> list[Attribution]:
         if _inside(att.cue.idx, taken):
             # "X said that A, adding that B": the trailing participle is its own attribution
             # (PolNeAR splits it off); any other cue inside attributed content is nested.
-            owner = _trailing_owner(att, accepted)
+            owner = _trailing_owner(text, att, accepted, regions)
             if owner is None:
                 continue
         if (att.according or att.cue_class == "adverb") and any(
@@ -129,12 +129,12 @@ def _accepted(doc: Doc, text: str, regions: RegionIndex) -> list[Attribution]:
             continue  # a verb that is rarely a cue, with no clause: an act, not a statement
         content = find_content(text, att, regions)
         if owner is not None:
-            _cut_owner(text, owner, att)
+            _cut_owner(text, owner, att, content)
             taken = [span for a in accepted for span in a.content]
         if not content or _mostly_taken(content, taken):
             continue
         found = find_source(text, att)
-        if owner is not None and owner.source is not None:
+        if owner is not None and owner.source is not None and not _own_conjunct(att):
             found = (owner.source, owner.source_head)  # type: ignore[assignment]
         if found is not None:
             att.source, att.source_head = found
@@ -155,14 +155,24 @@ def _accepted(doc: Doc, text: str, regions: RegionIndex) -> list[Attribution]:
     return accepted
 
 
-def _trailing_owner(att: Attribution, accepted: list[Attribution]) -> Attribution | None:
-    """The attribution whose content ends with this participial cue's clause ("…, noting that")."""
+def _trailing_owner(
+    text: str, att: Attribution, accepted: list[Attribution], regions: RegionIndex
+) -> Attribution | None:
+    """The attribution whose content ends with this cue's clause: a participle ("…, noting that
+    …", "…, saying, “…”") or a conjoined speech verb with its own subject ("X said A and Y says
+    B"), which PolNeAR splits off."""
     cue = att.cue
-    if cue.tag_ != "VBG" or cue.dep_ not in ("advcl", "xcomp", "conj") or att.according:
+    if att.according:
         return None
-    if not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in cue.children):
+    participle = cue.tag_ == "VBG" and cue.dep_ in ("advcl", "xcomp", "conj")
+    if not participle and not _own_conjunct(att):
         return None
     start, end = subtree_span(cue)
+    if not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in cue.children):
+        quote = regions.first_after(cue.idx + len(cue))
+        if quote is None or text[cue.idx + len(cue) : quote.start].strip(" ,:") != "":
+            return None
+        end = max(end, quote.end)  # "saying, “…”": the quote the parser left out
     for owner in accepted:
         for s, e in owner.content:
             if s < start and end >= e - 2 and start < e:
@@ -170,13 +180,25 @@ def _trailing_owner(att: Attribution, accepted: list[Attribution]) -> Attributio
     return None
 
 
-def _cut_owner(text: str, owner: Attribution, att: Attribution) -> None:
-    """Remove the participial clause (and the comma before it) from the owner's content."""
+def _own_conjunct(att: Attribution) -> bool:
+    """ "… and Trump says …": a conjoined speech verb with a subject of its own."""
+    cue = att.cue
+    return (
+        cue.dep_ == "conj"
+        and att.cue_class in ("speech", "write")
+        and any(c.dep_ == "nsubj" for c in cue.children)
+    )
+
+
+def _cut_owner(text: str, owner: Attribution, att: Attribution, content: list[Span]) -> None:
+    """Remove the trailing clause, its content and the comma before it from the owner's content."""
     start, end = subtree_span(att.cue)
+    end = max([end] + [e for _, e in content])
     while start > 0 and text[start - 1] in " ,;":
         start -= 1
     pieces = [p for span in owner.content for p in subtract(span, (start, end))]
-    owner.content = [p for p in pieces if p[1] > p[0]] or owner.content
+    kept = [p for p in pieces if any(ch.isalnum() for ch in text[p[0] : p[1]])]
+    owner.content = [_trimmed(text, p) for p in kept] or owner.content
 
 
 def _mostly_taken(content: list[Span], taken: list[Span]) -> bool:

@@ -187,7 +187,9 @@ def _according_content(att: Attribution) -> list[Span]:
     clause = (
         (head.sent.start_char, head.sent.end_char) if head.dep_ == "ROOT" else (subtree_span(head))
     )
-    return subtract(clause, subtree_span(according))
+    pieces = subtract(clause, subtree_span(according))
+    # The period left after a trailing "…, according to X." is no content.
+    return [(s, e) for s, e in pieces if any(ch.isalnum() for ch in according.doc.text[s:e])]
 
 
 def _parenthetical_content(att: Attribution) -> list[Span]:

@@ -25,7 +25,10 @@ def headline_end(doc: Doc) -> int | None:
     end = len(text) if end < 0 else end
     if end - start > MAX_CHARS or end >= len(text):
         return None  # no body after it to learn the names from
-    words = [w for w in text[start:end].split() if len(w) > 3 and w[0].isalpha()]
+    # Capitals-only words ("KATE BOULDUAN:", "FBI") say nothing about title case.
+    words = [
+        w for w in text[start:end].split() if len(w) > 3 and w[0].isalpha() and not w.isupper()
+    ]
     if len(words) < MIN_WORDS:
         return None
     capital = sum(1 for w in words if w[0].isupper())
@@ -42,13 +45,14 @@ def proper_forms(doc: Doc, after: int) -> set[str]:
 
 
 def sentence_case(text: str, end: int, proper: set[str]) -> str:
-    """``text[:end]`` with every capitalised word lowered except the first and the names."""
+    """``text[:end]`` with every capitalised word lowered except the first, the names and the
+    capitals-only words (acronyms)."""
     out: list[str] = []
     first = True
     for word in _words(text[:end]):
         if word[:1].isalpha():
             core = word.rstrip(".,:;!?’'\"”)").split("’")[0].split("'")[0]
-            if not first and word[:1].isupper() and core not in proper:
+            if not first and word[:1].isupper() and core not in proper and not core.isupper():
                 word = word.lower()
             first = False
         out.append(word)
