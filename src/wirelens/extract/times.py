@@ -656,11 +656,18 @@ _TRIM = re.compile(
 )
 
 
+# Patterns used per candidate, compiled once (re's own cache is shared with every other module).
+_SPACES = re.compile(r"\s+")
+_TRAILING_PUNCT = re.compile(r"[,;:!?]+$")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_WEEKDAY_WORD = re.compile(rf"\b({WD})\b")
+
+
 def clean_expression(text: str) -> str:
     """Lower-case, unify quotes and dashes, collapse spaces, drop trailing punctuation."""
     text = text.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
-    text = re.sub(r"\s+", " ", text.strip()).lower()
-    return re.sub(r"[,;:!?]+$", "", text)
+    text = _SPACES.sub(" ", text.strip()).lower()
+    return _TRAILING_PUNCT.sub("", text)
 
 
 def match_rule(expression: str) -> tuple[Rule, re.Match[str]] | None:
@@ -684,7 +691,7 @@ def normalise(expression: str, anchor: date | None, tense: Tense = "past") -> No
     if found is None:
         # TimeML spans leave out prepositions, approximators and (mostly) "the".
         trimmed = _TRIM.sub("", clean_expression(expression))
-        found = match_rule(trimmed) or match_rule(re.sub(r"^the\s+", "", trimmed))
+        found = match_rule(trimmed) or match_rule(_LEADING_THE.sub("", trimmed))
     if found is None:
         return None, None
     rule, m = found
@@ -903,7 +910,7 @@ def find_candidates(doc: Doc) -> list[_Candidate]:
     for start, end in entities:
         raw = text[start:end]
         trimmed = _TRIM.sub("", raw)
-        for piece in (raw, trimmed, re.sub(r"^the\s+", "", trimmed, flags=re.IGNORECASE)):
+        for piece in (raw, trimmed, _LEADING_THE.sub("", trimmed)):
             offset = start + len(raw) - len(piece)
             piece_end = offset + len(piece.rstrip(" ,.;:"))
             hit = match_rule(text[offset:piece_end])
@@ -969,7 +976,7 @@ def infer_published(doc: Doc) -> str | None:
                     continue
     if not dates:
         return None
-    mentioned = {WEEKDAYS[w] for w in re.findall(rf"\b({WD})\b", lowered)}
+    mentioned = {WEEKDAYS[w] for w in _WEEKDAY_WORD.findall(lowered)}
     agreeing = [d for d in dates if d.weekday() in mentioned]
     return _iso(max(agreeing or dates))
 
