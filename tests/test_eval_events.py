@@ -179,3 +179,19 @@ def test_classify_decides_like_the_scored_model() -> None:
     )[0]
     code = classify(s, source=(0, 7), target=(55, 62))
     assert (code.type, code.confidence) == (decided, round(prob, 4))
+
+
+def test_cli_eval_events_passes_the_fold_seed(tiny_plv: Path) -> None:
+    from typer.testing import CliRunner
+
+    from wirelens.cli import app
+
+    runs = {
+        seed: CliRunner().invoke(
+            app, ["eval", "events", str(tiny_plv.parent), "--folds", "2", "--seed", seed]
+        )
+        for seed in ("0", "3")
+    }
+    for seed, result in runs.items():
+        assert result.exit_code == 0, result.output
+        assert "ACCUSE" in result.output and f"seed {seed}" in result.output

@@ -172,11 +172,12 @@ def eval_events(
         typer.Argument(help="The events directory (PLV_train.tsv and the PLOVER gold records)."),
     ] = None,
     folds: Annotated[int, typer.Option(help="Cross-validation folds.", min=2)] = 5,
+    seed: Annotated[int, typer.Option(help="Seed of the fold split (0 is the reported one).")] = 0,
 ) -> None:
     """Events: cross-validated PLOVER 15-class and quad accuracy on PLV train."""
     from .evaluate import events
 
-    scores = events.score_plv(_corpus_dir(directory, "events"), folds=folds)
+    scores = events.score_plv(_corpus_dir(directory, "events"), folds=folds, seed=seed)
     typer.echo(events.format_report(scores))
 
 
