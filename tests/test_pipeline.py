@@ -58,3 +58,18 @@ def test_batch_with_an_article_over_spacys_length_limit(
     results = list(Pipeline(nlp=nlp).analyze_many(articles))
     assert [r.article.text for r in results] == [a.text for a in articles]
     assert len(results[1].quotes) == long_text.count("said")
+
+
+def test_primed_doc_text_is_the_parsed_text_and_a_foreign_text_is_refused(nlp) -> None:  # type: ignore[no-untyped-def]
+    from wirelens.extract.doctext import doc_text, prime_doc_text
+
+    text = "NATO said on Tuesday it had seen no pullback.  Russia disagreed."
+    doc = nlp(text)
+    prime_doc_text(doc, "a different text of another length")
+    assert doc_text(doc) == doc.text == text  # refused: built from the tokens
+    fresh = nlp(text)
+    prime_doc_text(fresh, text)
+    assert doc_text(fresh) is text
+    empty = nlp("")
+    prime_doc_text(empty, "")
+    assert doc_text(empty) == ""
