@@ -480,3 +480,12 @@ def test_participle_with_a_quote_splits_off(nlp) -> None:  # type: ignore[no-unt
     assert quotes[0].content.text == "the agents knew to brace for the eruptions"
     assert quotes[1].content.text == "They didn’t happen every day."
     assert quotes[1].source is not None and quotes[1].source.text == "Byrne"
+
+
+def test_passive_attitude_holder_is_the_source(nlp) -> None:  # type: ignore[no-untyped-def]
+    (q,) = run(nlp, "Her advisers are not convinced that the plan will work.")
+    assert q.source is not None and q.source.text == "Her advisers"
+    assert q.negated
+    # A raised subject is still not a source.
+    quotes = run(nlp, "The senator is expected to win the primary easily.")
+    assert all(q.source is None for q in quotes)

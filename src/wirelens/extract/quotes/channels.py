@@ -69,7 +69,13 @@ def find_via(text: str, att: Attribution) -> str | None:
 
 
 def is_negated(att: Attribution) -> bool:
-    """True for a negated cue: "did not say", "never claimed"."""
+    """True for a negated cue: "did not say", "never claimed", "are not convinced"."""
+    cue = att.cue
+    # A predicative cue ("are not sure", "is not convinced") carries its negation on the copula.
+    holders = [cue, cue.head] if cue.dep_ == "acomp" else [cue]
     return any(
-        c.dep_ == "neg" or c.lower_ in NEGATIONS for c in att.cue.children if c.i < att.cue.i
+        c.dep_ == "neg" or c.lower_ in NEGATIONS
+        for tok in holders
+        for c in tok.children
+        if c.i < cue.i
     )

@@ -20,6 +20,16 @@ SUBJECT_DEPS = ("nsubj",)
 INHERIT_DEPS = frozenset({"conj", "advcl", "xcomp", "acomp", "pcomp"})
 # Raising verbs: their subject is what the content is about, not its source.
 RAISING = frozenset({"seem", "appear"})
+# Passive psych verbs whose subject holds the attitude ("X is convinced / worried that …").
+HELD_PASSIVES = frozenset(
+    {
+        "convince", "worry", "concern", "disappoint", "surprise", "frustrate", "anger", "alarm",
+        "encourage", "satisfy", "persuade", "shock", "upset", "thrill", "please", "impress",
+        "irritate", "offend", "outrage", "dismay", "delight", "trouble", "disturb", "annoy",
+        "stun", "relieve", "reassure", "interest", "divide", "split", "commit", "oppose",
+        "determine", "prepare", "incline", "dedicate",
+    }
+)  # fmt: skip
 # Entity types of a modifier that names who holds a noun cue ("Trump attacks", "GOP criticism").
 NOUN_AGENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
@@ -99,6 +109,12 @@ def _find_source(text: str, att: Attribution) -> tuple[Span, Token] | None:
     agent = _agent(cue)
     if agent is not None:
         return trim(text, _noun_phrase(agent)), agent  # "was reported by the Times"
+    if att.lemma in HELD_PASSIVES:
+        held = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
+        if held is None and cue.dep_ == "acomp":
+            held = _subject(cue.head)  # "X are not convinced": parsed as a complement of "are"
+        if held is not None:
+            return trim(text, _noun_phrase(held)), held  # "her advisers are not convinced that"
     if att.lemma in RAISING or any(c.dep_ in ("nsubjpass", "auxpass") for c in cue.children):
         return None  # "X seems to …", "X is expected to …": X is not the one attributing
     subj = _subject(cue)
