@@ -8,6 +8,8 @@ the trigger and the words between.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from spacy.tokens import Doc, Span, Token
 
@@ -124,8 +126,18 @@ def hyphen_start(tok: Token) -> Token | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _trigger_first_words() -> frozenset[str]:
+    """The first word of every trigger key: every key a token yields starts with its lemma, so a
+    lemma outside this set has no entry (unless it ends a hyphenated compound)."""
+    return frozenset(key.split(" ")[0] for key in triggers())
+
+
 def lookup_trigger(trig: Token) -> Trigger | None:
     """The triggers.tsv entry for ``trig`` (phrase entries before single lemmas)."""
+    lemma = trig.lemma_.lower()
+    if " " not in lemma and lemma not in _trigger_first_words() and hyphen_start(trig) is None:
+        return None  # the common case, decided without building the keys
     table = triggers()
     for key in trigger_keys(trig):
         if key in table:
