@@ -137,7 +137,7 @@ def _accepted(doc: Doc, text: str, regions: RegionIndex) -> list[Attribution]:
         if owner is not None and owner.source is not None and not _own_conjunct(att):
             found = (owner.source, owner.source_head)  # type: ignore[assignment]
         if found is not None:
-            att.source, att.source_head = found
+            att.source, att.source_head = _before_content(text, found[0], content), found[1]
             if att.source[0] >= att.source[1] or any(s <= att.source[0] < e for s, e in content):
                 att.source, att.source_head = None, None
         if (
@@ -153,6 +153,15 @@ def _accepted(doc: Doc, text: str, regions: RegionIndex) -> list[Attribution]:
         accepted.append(att)
         taken.extend(content)
     return accepted
+
+
+def _before_content(text: str, source: Span, content: list[Span]) -> Span:
+    """A source that runs into the content stops where the content starts."""
+    s, e = source
+    for cs, _ in content:
+        if s < cs < e:
+            e = cs
+    return _trimmed(text, (s, e))
 
 
 def _trailing_owner(

@@ -187,9 +187,16 @@ def _according_content(att: Attribution) -> list[Span]:
     clause = (
         (head.sent.start_char, head.sent.end_char) if head.dep_ == "ROOT" else (subtree_span(head))
     )
+    text = according.doc.text
     pieces = subtract(clause, subtree_span(according))
+    if not pieces and according.i == according.sent.start:
+        # The parser hung the whole sentence on the phrase ("According to a study by X based on
+        # Y, voters skew younger"): the content is what follows the phrase's first comma.
+        comma = next((t for t in according.sent if t.i > according.i and t.text == ","), None)
+        if comma is not None:
+            pieces = [(comma.idx + 1, according.sent.end_char)]
     # The period left after a trailing "…, according to X." is no content.
-    return [(s, e) for s, e in pieces if any(ch.isalnum() for ch in according.doc.text[s:e])]
+    return [(s, e) for s, e in pieces if any(ch.isalnum() for ch in text[s:e])]
 
 
 def _parenthetical_content(att: Attribution) -> list[Span]:
