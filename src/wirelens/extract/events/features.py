@@ -13,6 +13,7 @@ from functools import lru_cache
 import numpy as np
 from spacy.tokens import Doc, Span, Token
 
+from ..doctext import doc_text
 from .lexicon import Trigger, codebook_lexicon, triggers
 
 # Dependents of a trigger that say what the act is ("held talks", "agreed to meet", "pull out").
@@ -121,7 +122,9 @@ def hyphen_start(tok: Token) -> Token | None:
     """The first part of a hyphenated compound ending in ``tok`` ("build" in "build-up")."""
     i = tok.i
     doc = tok.doc
-    if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].head.i == i and not doc[i - 1].whitespace_:
+    if i < 2 or doc_text(doc)[tok.idx - 1] != "-":
+        return None  # most tokens: decided from the text, without making Token objects
+    if doc[i - 1].text == "-" and doc[i - 2].head.i == i and not doc[i - 1].whitespace_:
         return doc[i - 2]
     return None
 
