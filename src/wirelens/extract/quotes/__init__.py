@@ -79,7 +79,7 @@ def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attributi
     text = doc.text if text is None else text
     regions = RegionIndex(find_regions(text))
     accepted = _accepted(doc, text, regions)
-    headline = reparse_headline(doc)
+    headline = reparse_headline(doc, text)
     if headline is not None:
         # A title-case headline is read off its sentence-case parse (same offsets).
         end = len(headline.text)
@@ -98,7 +98,7 @@ def _accepted(doc: Doc, text: str, regions: RegionIndex) -> list[Attribution]:
     # Outer cues first so "France said it had yet to confirm …" keeps "said", not "confirm".
     # A poll frame goes first: "In a CNN poll, 38 percent said …" is the poll's attribution.
     ordered = sorted(
-        find_cues(doc, regions), key=lambda a: (a.cue_class != "poll", _depth(a), a.cue.i)
+        find_cues(doc, regions, text), key=lambda a: (a.cue_class != "poll", _depth(a), a.cue.i)
     )
     for att in ordered:
         if regions.containing(att.cue.idx) is not None:

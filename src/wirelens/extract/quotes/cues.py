@@ -164,12 +164,19 @@ def cue_model() -> CueModel | None:
     )
 
 
+QUOTED_SENTENCE = 1
+FIRST_SENTENCE = 2
+
+
 def quoted_sentences(doc: Doc, regions: RegionIndex) -> bytearray:
-    """Per token: 1 when its sentence overlaps a quoted region (computed once per Doc)."""
+    """Per token, computed once per Doc: bit ``QUOTED_SENTENCE`` when its sentence overlaps a
+    quoted region, bit ``FIRST_SENTENCE`` in the first sentence (the headline)."""
     marks = bytearray(len(doc))
-    for sent in doc.sents:
-        if regions.overlapping(sent.start_char, sent.end_char):
-            marks[sent.start : sent.end] = b"\x01" * (sent.end - sent.start)
+    for k, sent in enumerate(doc.sents):
+        flag = QUOTED_SENTENCE if regions.overlapping(sent.start_char, sent.end_char) else 0
+        flag |= FIRST_SENTENCE if k == 0 else 0
+        if flag:
+            marks[sent.start : sent.end] = bytes([flag]) * (sent.end - sent.start)
     return marks
 
 
@@ -205,8 +212,6 @@ def cue_features(tok: Token, regions: RegionIndex, quoted: bytearray | None = No
             feats.append(f"l={lemma}|p={c.lower_}")  # "attacks on", "sick of", "backed by"
     feats.append(f"hdep={tok.head.dep_}")
     feats.append(f"l={lemma}|hp={tok.head.pos_}")
-    if tok.sent.start == 0:
-        feats.append("firstsent")  # the headline: "Trump Slams …"
     for d in deps:
         feats.append(f"c={d}")
     comp = (
@@ -238,9 +243,11 @@ def cue_features(tok: Token, regions: RegionIndex, quoted: bytearray | None = No
     feats.append(f"l={lemma}|tag={tok.tag_}")
     if quoted is None:
         quoted = quoted_sentences(doc, regions)
-    if quoted[tok.i]:
+    if quoted[tok.i] & QUOTED_SENTENCE:
         feats.append("sq")
         feats.append(f"l={lemma}|sq")
+    if quoted[tok.i] & FIRST_SENTENCE:
+        feats.append("firstsent")  # the headline: "Trump Slams …"
     return feats
 
 
@@ -254,8 +261,11 @@ def _kind(tok: Token) -> str:
     return tok.ent_type_ or tok.pos_
 
 
-def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]:
-    """Candidate cues in text order (one pass over the tokens)."""
+def find_cues(
+    doc: Doc, regions: RegionIndex | None = None, text: str | None = None
+) -> list[Attribution]:
+    """Candidate cues in text order (one pass over the tokens); ``text`` is ``doc.text`` when
+    the caller has it."""
     lex = cue_lexicon()
     learned = learned_lemmas()
     nouns = learned_nouns()
@@ -263,11 +273,12 @@ def find_cues(doc: Doc, regions: RegionIndex | None = None) -> list[Attribution]
     model = cue_model() if regions is not None else None
     quoted = quoted_sentences(doc, regions) if regions is not None else bytearray(len(doc))
     out: list[Attribution] = []
-    turns = find_turns(doc)
+    text = doc.text if text is None else text
+    turns = find_turns(doc, text)
     for k, colon in enumerate(turns):
         bound = None
         if k + 1 < len(turns):
-            found = turn_source(doc.text, turns[k + 1])
+            found = turn_source(text, turns[k + 1])
             bound = found[0][0] if found is not None else None
         out.append(Attribution(colon, _cue_span(colon), ":", "turn", bound=bound))
     for tok in doc:

@@ -40,9 +40,9 @@ NAME_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 TURN_BREAK = '.?!”"’'
 
 
-def _speaker_start(doc: Doc, colon: Token) -> int | None:
+def _speaker_start(text: str, colon: Token) -> int | None:
     """Index of the first token of the speaker phrase before ``colon``, or None."""
-    text = doc.text
+    doc = colon.doc
     i = colon.i - 1
     count = 0
     while i >= 0 and count < MAX_SPEAKER_TOKENS:
@@ -87,13 +87,16 @@ def _is_speaker(phrase: list[Token]) -> bool:
     )
 
 
-def find_turns(doc: Doc) -> list[Token]:
-    """Colon tokens that end a speaker phrase (text order)."""
-    text = doc.text
+def find_turns(doc: Doc, text: str) -> list[Token]:
+    """Colon tokens that end a speaker phrase (text order); ``text`` is ``doc.text``."""
     out: list[Token] = []
-    for tok in doc:
-        if tok.text != ":":
+    colon = text.find(":")
+    while colon >= 0:
+        span = doc.char_span(colon, colon + 1)  # None inside a token ("https:", "12:15")
+        colon = text.find(":", colon + 1)
+        if span is None:
             continue
+        tok = span[0]
         end = tok.idx + 1
         nl = text.find("\n", end)
         rest = text[end : nl if nl >= 0 else len(text)]
@@ -101,7 +104,7 @@ def find_turns(doc: Doc) -> list[Token]:
             continue  # a URL
         if not rest.strip() and not _next_paragraph(text, end)[1]:
             continue  # nothing said
-        first = _speaker_start(doc, tok)
+        first = _speaker_start(text, tok)
         if first is not None and _is_speaker(list(doc[first : tok.i])):
             out.append(tok)
     return out
@@ -110,7 +113,7 @@ def find_turns(doc: Doc) -> list[Token]:
 def turn_source(text: str, colon: Token) -> tuple[Span, Token] | None:
     """The speaker phrase before the colon and its head token."""
     doc = colon.doc
-    first = _speaker_start(doc, colon)
+    first = _speaker_start(text, colon)
     if first is None:
         return None
     phrase = list(doc[first : colon.i])
