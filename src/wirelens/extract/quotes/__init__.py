@@ -3,7 +3,9 @@
 Stages, one module each, all reading the same spaCy parse:
 
 0. ``marks``    quoted regions in the raw text (robust to unbalanced marks)
-1. ``cues``     cue verbs / "according to"
+1. ``cues``     cue verbs, nouns and adjectives (trained classifier), "according to", speaker
+                turns (``turns``: "BOULDUAN: …"); a title-case headline is read off a second,
+                sentence-case parse (``headline``)
 2. ``contents`` content spans from the cue's complements and adjacent quotes
 3. ``sources``  the cue's subject (or inherited subject, or "according to" object)
 4. ``channels`` channel, relay and negation
