@@ -428,28 +428,6 @@ def test_labels_and_times_are_not_speakers(nlp) -> None:  # type: ignore[no-unty
     assert [q for q in run(nlp, text) if q.cue and q.cue.text == ":"] == []
 
 
-def test_sentence_case_keeps_names_the_body_capitalises() -> None:
-    from wirelens.extract.quotes.headline import sentence_case
-
-    line = "Pence Endorses Paul Ryan With Trump’s Blessing On FBI Probe."
-    proper = {"Pence", "Paul", "Ryan", "Trump"}
-    cased = sentence_case(line, len(line), proper)
-    assert cased == "Pence endorses Paul Ryan with Trump’s blessing on FBI probe."
-    assert len(cased) == len(line)  # offsets are unchanged
-
-
-def test_title_case_headline_verb_is_a_cue(nlp) -> None:  # type: ignore[no-untyped-def]
-    text = (
-        "Pence Endorses Paul Ryan With Trump’s Blessing.\n\n"
-        "On Friday, Mike Pence praised Paul Ryan. Donald Trump agreed with Pence."
-    )
-    quotes = run(nlp, text)
-    check_offsets(text, quotes)
-    head = [q for q in quotes if q.cue is not None and q.cue.end <= text.index("\n")]
-    assert [(q.cue.text, q.source.text) for q in head if q.source] == [("Endorses", "Pence")]
-    assert head[0].content.text == "Paul Ryan"
-
-
 def test_according_to_on_a_non_speech_verb_is_the_attribution(nlp) -> None:  # type: ignore[no-untyped-def]
     text = "The group has called for attacks on the city, according to the SITE Intelligence Group."
     (q,) = run(nlp, text)

@@ -4,8 +4,7 @@ Stages, one module each, all reading the same spaCy parse:
 
 0. ``marks``    quoted regions in the raw text (robust to unbalanced marks)
 1. ``cues``     cue verbs, nouns and adjectives (trained classifier), "according to", speaker
-                turns (``turns``: "BOULDUAN: …"); a title-case headline is read off a second,
-                sentence-case parse (``headline``)
+                turns (``turns``: "BOULDUAN: …")
 2. ``contents`` content spans from the cue's complements and adjacent quotes
 3. ``sources``  the cue's subject (or inherited subject, or "according to" object)
 4. ``channels`` channel, relay and negation
@@ -24,7 +23,6 @@ from .channels import find_channel, find_via, is_negated
 from .contents import find_content
 from .coref import ActorIndex, resolve
 from .cues import Attribution, find_cues, learned_lemmas
-from .headline import reparse_headline
 from .marks import Region, RegionIndex, find_regions
 from .sources import find_source
 from .spans import Span, subtract, subtree_span
@@ -81,13 +79,6 @@ def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attributi
     text = doc.text if text is None else text
     regions = RegionIndex(find_regions(text))
     accepted = _accepted(doc, text, regions)
-    headline = reparse_headline(doc, text)
-    if headline is not None:
-        # A title-case headline is read off its sentence-case parse (same offsets).
-        end = len(headline.text)
-        head_regions = RegionIndex(find_regions(headline.text))
-        accepted = [a for a in accepted if a.cue.idx >= end]
-        accepted += _accepted(headline, headline.text, head_regions)
     accepted.sort(key=lambda a: a.content[0][0])
     _attach_continuations(doc, text, accepted, regions)
     return accepted, regions
