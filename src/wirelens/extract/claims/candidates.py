@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from ...model import Analysis, Evidence, Quote
+from ..doctext import doc_text
 from .docindex import DocIndex
 
 NUMERIC_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
@@ -188,7 +189,7 @@ def article_candidates(
     ``bearing`` are the sentences holding a cue that bears on another claim. ``index`` (of
     ``doc``) answers the sentence questions from arrays; the candidates are the same.
     """
-    text = doc.text if index is None else index.text
+    text = doc_text(doc) if index is None else index.text
     sents = list(doc.sents) if index is None else index.sents
     statement = is_statement if index is None else index.looks_like_statement
     starts = [s.start_char for s in sents]

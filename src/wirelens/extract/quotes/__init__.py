@@ -19,6 +19,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from ...model import Analysis, Cue, Quote, QuoteContent, QuoteSource
+from ..doctext import doc_text
 from .channels import find_channel, find_via, is_negated
 from .contents import find_content
 from .coref import ActorIndex, resolve
@@ -76,7 +77,7 @@ def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attributi
 
     ``text`` is ``doc.text`` when the caller already has it (building it costs a pass).
     """
-    text = doc.text if text is None else text
+    text = doc_text(doc) if text is None else text
     regions = RegionIndex(find_regions(text))
     accepted = _accepted(doc, text, regions)
     accepted.sort(key=lambda a: a.content[0][0])
@@ -285,7 +286,7 @@ def _kind(spans: list[Span], regions: RegionIndex) -> str:
 
 def extract_quotes(doc: Doc, analysis: Analysis) -> None:
     """Append ``Quote`` records for every attribution in ``doc`` to ``analysis.quotes``."""
-    text = doc.text
+    text = doc_text(doc)
     atts, regions = find_attributions(doc, text)
     index = ActorIndex(analysis.actors)
     for n, att in enumerate(atts, start=1):

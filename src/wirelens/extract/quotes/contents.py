@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from ..doctext import doc_text
 from .cues import Attribution, channel_nouns, hand_lexicon
 from .marks import RegionIndex
 from .spans import Span, subtract, subtree_span, token_span, trim
@@ -187,7 +188,7 @@ def _according_content(att: Attribution) -> list[Span]:
     clause = (
         (head.sent.start_char, head.sent.end_char) if head.dep_ == "ROOT" else (subtree_span(head))
     )
-    text = according.doc.text
+    text = doc_text(according.doc)
     pieces = subtract(clause, subtree_span(according))
     if not pieces and according.i == according.sent.start:
         # The parser hung the whole sentence on the phrase ("According to a study by X based on

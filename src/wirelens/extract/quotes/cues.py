@@ -15,6 +15,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
+from ..doctext import doc_text
 from .marks import RegionIndex
 from .turns import find_turns, turn_source
 
@@ -273,7 +274,7 @@ def find_cues(
     model = cue_model() if regions is not None else None
     quoted = quoted_sentences(doc, regions) if regions is not None else bytearray(len(doc))
     out: list[Attribution] = []
-    text = doc.text if text is None else text
+    text = doc_text(doc) if text is None else text
     turns = find_turns(doc, text)
     for k, colon in enumerate(turns):
         bound = None
