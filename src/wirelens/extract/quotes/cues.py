@@ -11,6 +11,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 from spacy.tokens import Doc, Token
@@ -147,7 +148,7 @@ class CueModel:
     threshold: float
 
     def prob(self, features: list[str]) -> float:
-        z = self.intercept + sum(self.weights.get(f, 0.0) for f in features)
+        z = self.intercept + sum(map(self.weights.get, features, repeat(0.0)))
         return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
 
 
@@ -402,6 +403,9 @@ def _is_cue_modifier(tok: Token) -> bool:
 
 def _before_colon(doc: Doc, tok: Token) -> bool:
     """The verb is directly followed by a colon (optionally after a short object)."""
+    last = min(tok.i + 4, len(doc) - 1)  # the loop below stops at the fourth token
+    if last <= tok.i or ":" not in doc_text(doc)[tok.idx : doc[last].idx + len(doc[last])]:
+        return False  # most verbs: no colon in the text at all, no tokens to look at
     j = tok.i + 1
     while j < len(doc) and j <= tok.i + 3 and doc[j].text != ":":
         j += 1
