@@ -185,35 +185,43 @@ def quoted_sentences(doc: Doc, regions: RegionIndex) -> bytearray:
 def cue_features(tok: Token, regions: RegionIndex, quoted: bytearray | None = None) -> list[str]:
     """Sparse features of a candidate cue (shared by training and inference); ``quoted`` is
     :func:`quoted_sentences` of the Doc when the caller scores many tokens."""
+    # Token attributes are read once each: every read builds a Python object (hot loop).
+    pos, dep, tag = tok.pos_, tok.dep_, tok.tag_
+    head = tok.head
     lemma = tok.lemma_.lower()
-    if tok.pos_ != "VERB":
-        lemma = f"{tok.pos_}:{lemma}"  # "claim" the noun is not "claim" the verb
-    feats = [f"l={lemma}", f"dep={tok.dep_}", f"tag={tok.tag_}", f"hd={tok.head.lemma_.lower()}"]
-    if tok.pos_ != "VERB":
-        feats.append(f"pos={tok.pos_}|dep={tok.dep_}")
+    if pos != "VERB":
+        lemma = f"{pos}:{lemma}"  # "claim" the noun is not "claim" the verb
+    ll = f"l={lemma}"
+    feats = [ll, f"dep={dep}", f"tag={tag}", f"hd={head.lemma_.lower()}"]
+    if pos != "VERB":
+        feats.append(f"pos={pos}|dep={dep}")
     deps = set()
+    i = tok.i
     for c in tok.children:
-        key = f"{c.dep_}:{c.lower_}" if c.dep_ == "prep" else c.dep_
+        c_dep = c.dep_
+        key = f"{c_dep}:{c.lower_}" if c_dep == "prep" else c_dep
         deps.add(key)
-        if c.dep_ in ("nsubj", "nsubjpass"):
-            feats.append(f"subj={c.pos_}")
-            feats.append(f"l={lemma}|subj={c.pos_}")
+        if c_dep in ("nsubj", "nsubjpass"):
+            c_pos = c.pos_
+            feats.append(f"subj={c_pos}")
+            feats.append(f"{ll}|subj={c_pos}")
             feats.append(f"subjl={c.lemma_.lower()}")
             # "Trump supports X" is a stance, "the plant supports X" is not: who holds it.
-            feats.append(f"l={lemma}|sk={_kind(c)}")
+            feats.append(f"{ll}|sk={_kind(c)}")
             if c.ent_type_:
                 feats.append(f"subjent={c.ent_type_}")
-        elif c.dep_ in ("dobj", "ccomp", "xcomp") and c.i > tok.i:
+        elif c_dep in ("dobj", "ccomp", "xcomp") and c.i > i:
             # "respond to a request", "that"-clauses, "vowed to …"
-            feats.append(f"{c.dep_}l={c.lemma_.lower()}")
-            feats.append(f"{c.dep_}first={c.left_edge.lower_}")
-            if c.dep_ == "dobj":
-                feats.append(f"ok={_kind(c)}")
-                feats.append(f"l={lemma}|ok={_kind(c)}")
-        elif c.dep_ == "prep":
-            feats.append(f"l={lemma}|p={c.lower_}")  # "attacks on", "sick of", "backed by"
-    feats.append(f"hdep={tok.head.dep_}")
-    feats.append(f"l={lemma}|hp={tok.head.pos_}")
+            feats.append(f"{c_dep}l={c.lemma_.lower()}")
+            feats.append(f"{c_dep}first={c.left_edge.lower_}")
+            if c_dep == "dobj":
+                kind = _kind(c)
+                feats.append(f"ok={kind}")
+                feats.append(f"{ll}|ok={kind}")
+        elif c_dep == "prep":
+            feats.append(f"{ll}|p={c.lower_}")  # "attacks on", "sick of", "backed by"
+    feats.append(f"hdep={head.dep_}")
+    feats.append(f"{ll}|hp={head.pos_}")
     for d in deps:
         feats.append(f"c={d}")
     comp = (
@@ -225,30 +233,32 @@ def cue_features(tok: Token, regions: RegionIndex, quoted: bytearray | None = No
         if "dobj" in deps
         else "none"
     )
-    feats.append(f"l={lemma}|{comp}")
-    feats.append(f"l={lemma}|dep={tok.dep_}")
-    if regions.containing(tok.idx) is not None:
+    feats.append(f"{ll}|{comp}")
+    feats.append(f"{ll}|dep={dep}")
+    idx = tok.idx
+    if regions.containing(idx) is not None:
         feats.append("inq")
-    left, right = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
+    left_edge, right_edge = tok.left_edge, tok.right_edge
+    left, right = left_edge.idx, right_edge.idx + len(right_edge)
     if regions.containing(max(left - 2, 0)) is not None:
         feats.append("q_before")
     if regions.overlapping(right, right + 3):
         feats.append("q_after")
-    if _before_colon(tok.doc, tok):
-        feats.append("colon")
     doc = tok.doc
-    prev = doc[tok.i - 1].lower_ if tok.i > 0 else "<s>"
-    nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else "</s>"
+    if _before_colon(doc, tok):
+        feats.append("colon")
+    prev = doc[i - 1].lower_ if i > 0 else "<s>"
+    nxt = doc[i + 1].lower_ if i + 1 < len(doc) else "</s>"
     feats.append(f"prev={prev}")
     feats.append(f"next={nxt}")
-    feats.append(f"l={lemma}|next={nxt}")
-    feats.append(f"l={lemma}|tag={tok.tag_}")
+    feats.append(f"{ll}|next={nxt}")
+    feats.append(f"{ll}|tag={tag}")
     if quoted is None:
         quoted = quoted_sentences(doc, regions)
-    if quoted[tok.i] & QUOTED_SENTENCE:
+    if quoted[i] & QUOTED_SENTENCE:
         feats.append("sq")
-        feats.append(f"l={lemma}|sq")
-    if quoted[tok.i] & FIRST_SENTENCE:
+        feats.append(f"{ll}|sq")
+    if quoted[i] & FIRST_SENTENCE:
         feats.append("firstsent")  # the headline: "Trump Slams …"
     return feats
 
@@ -284,17 +294,20 @@ def find_cues(
             bound = found[0][0] if found is not None else None
         out.append(Attribution(colon, _cue_span(colon), ":", "turn", bound=bound))
     for tok in doc:
-        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+        lower, pos = tok.lower_, tok.pos_
+        if lower == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             end = doc[tok.i + 1].idx + len(doc[tok.i + 1])
             out.append(Attribution(tok, (tok.idx, end), "according to", "speech", according=True))
             continue
-        if tok.lower_ == "in" and _is_poll_frame(tok):
+        if lower == "in" and _is_poll_frame(tok):
             out.append(Attribution(tok, _cue_span(tok), "in", "poll"))
             continue
-        if tok.lower_ in EVIDENTIAL_ADVERBS and tok.dep_ == "advmod":
-            out.append(Attribution(tok, _cue_span(tok), tok.lower_, "adverb"))
+        if lower in EVIDENTIAL_ADVERBS and tok.dep_ == "advmod":
+            out.append(Attribution(tok, _cue_span(tok), lower, "adverb"))
             continue
-        if tok.pos_ == "NOUN":
+        if pos not in ("NOUN", "ADJ", "VERB"):
+            continue
+        if pos == "NOUN":
             lemma = tok.lemma_.lower()
             if lemma in NOUN_CUES and _has_that_clause(tok):
                 out.append(Attribution(tok, _cue_span(tok), lemma, "noun"))
@@ -308,15 +321,13 @@ def find_cues(
                 if prob >= model.threshold + NOUN_MARGIN:
                     out.append(Attribution(tok, _cue_span(tok), lemma, "noun", prob=prob))
             continue
-        if tok.pos_ == "ADJ":
+        if pos == "ADJ":
             # "are nervous that …", "critical of …": a stance held by the subject.
             lemma = tok.lemma_.lower()
             if model is not None and regions is not None and lemma in adjectives:
                 prob = model.prob(cue_features(tok, regions, quoted))
                 if prob >= model.threshold + NOUN_MARGIN:
                     out.append(Attribution(tok, _cue_span(tok), lemma, "adj", prob=prob))
-            continue
-        if tok.pos_ != "VERB":
             continue
         lemma = tok.lemma_.lower()
         if model is not None and regions is not None:
