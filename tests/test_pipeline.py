@@ -73,3 +73,16 @@ def test_primed_doc_text_is_the_parsed_text_and_a_foreign_text_is_refused(nlp) -
     empty = nlp("")
     prime_doc_text(empty, "")
     assert doc_text(empty) == ""
+
+
+def test_cached_entities_are_the_docs_and_the_doc_still_serialises(nlp) -> None:  # type: ignore[no-untyped-def]
+    from wirelens.extract.doctext import doc_ents, doc_text
+
+    doc = nlp("Jens Stoltenberg met Olaf Scholz in Berlin on Tuesday.")
+    first = doc_ents(doc)
+    assert doc_ents(doc) is first  # built once
+    assert [(e.start, e.end, e.label_) for e in first] == [
+        (e.start, e.end, e.label_) for e in doc.ents
+    ]
+    doc_text(doc)
+    assert nlp("x").from_bytes(doc.to_bytes()).text == doc.text  # caches do not break it

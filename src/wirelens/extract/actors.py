@@ -23,7 +23,7 @@ from spacy.vocab import Vocab
 
 from ..model import Actor, ActorKind, Analysis
 from ..resources.gazetteer import Gazetteer, OrgEntry, PersonEntry, load_gazetteer
-from .doctext import doc_text
+from .doctext import doc_ents, doc_text
 from .places import is_actor, names_something_else
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
@@ -91,7 +91,7 @@ def _candidates(doc: Doc) -> list[Span]:
     taken = {i for span in known for i in range(span.start, span.end)}
     entities = [
         s
-        for s in doc.ents
+        for s in doc_ents(doc)
         if s.label_ in ENTITY_LABELS and not any(i in taken for i in range(s.start, s.end))
     ]
     return sorted((_trim(s) for s in [*known, *entities]), key=lambda s: s.start)

@@ -1,11 +1,16 @@
-"""``doc.text`` built once per Doc: spaCy 3.7 joins every token on each access, so reading it per
-candidate makes an extractor quadratic in the article's length."""
+"""``doc.text`` and ``doc.ents`` built once per Doc: spaCy 3.7 joins every token (and makes every
+entity Span) on each access, so reading them per candidate makes an extractor quadratic in the
+article's length."""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import weakref
+
+from spacy.tokens import Doc, Span
 
 _KEY = "wirelens.text"
+# Spans cannot go into user_data (it is serialised with the Doc): keyed weakly by the Doc instead.
+_ENTS: weakref.WeakKeyDictionary[Doc, tuple[Span, ...]] = weakref.WeakKeyDictionary()
 
 
 def doc_text(doc: Doc) -> str:
@@ -14,6 +19,15 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_KEY] = doc.text
     return text  # type: ignore[no-any-return]
+
+
+def doc_ents(doc: Doc) -> tuple[Span, ...]:
+    """The Doc's entity spans, cached in ``doc.user_data``: spaCy builds a new Span for every
+    entity on each ``doc.ents`` access, and four extractors read them."""
+    ents = _ENTS.get(doc)
+    if ents is None:
+        ents = _ENTS[doc] = tuple(doc.ents)
+    return ents
 
 
 def prime_doc_text(doc: Doc, text: str) -> None:

@@ -51,7 +51,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Analysis, Place
-from .doctext import doc_text
+from .doctext import doc_ents, doc_text
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources" / "places"
 TOPONYM_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -374,7 +374,7 @@ def candidates(doc: Doc) -> list[_Candidate]:
     text = doc_text(doc)
     found: list[_Candidate] = []
     in_entity: set[int] = set()
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         in_entity.update(range(ent.start, ent.end))
         if ent.label_ in TOPONYM_LABELS:
             matches = _matches(ent, text, ent.root, weak=False)

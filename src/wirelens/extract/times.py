@@ -26,7 +26,7 @@ from typing import Literal
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Analysis, Time, TimeType
-from .doctext import doc_text
+from .doctext import doc_ents, doc_text
 
 Tense = Literal["past", "present", "future"]
 Normalised = tuple[TimeType | None, str | None]
@@ -823,7 +823,7 @@ def _plausible(doc: Doc, text: str, start: int, end: int, rule: Rule, in_entity:
 
 
 def _entity_spans(doc: Doc) -> list[tuple[int, int]]:
-    return [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
+    return [(e.start_char, e.end_char) for e in doc_ents(doc) if e.label_ in ("DATE", "TIME")]
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from ...model import Analysis, Evidence, Quote
-from ..doctext import doc_text
+from ..doctext import doc_ents, doc_text
 from .docindex import DocIndex
 
 NUMERIC_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
@@ -196,7 +196,7 @@ def article_candidates(
     attributed_at, bearing_at = Regions(attributed), Regions(bearing)
     spans: list[tuple[int, int]] = []
     numeric: dict[int, list[Span]] = {}  # sentence number -> numeric entities (one pass)
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.label_ in NUMERIC_LABELS:
             numeric.setdefault(sentence_of(starts, ent.start_char), []).append(ent)
     for number, sent in enumerate(sents):
