@@ -5,12 +5,17 @@ article's length."""
 from __future__ import annotations
 
 import weakref
+from collections.abc import Collection
 
+import numpy as np
+from spacy.attrs import LOWER, POS
+from spacy.parts_of_speech import IDS as UNIVERSAL_POS
 from spacy.tokens import Doc, Span
 
 _KEY = "wirelens.text"
 # Spans cannot go into user_data (it is serialised with the Doc): keyed weakly by the Doc instead.
 _ENTS: weakref.WeakKeyDictionary[Doc, tuple[Span, ...]] = weakref.WeakKeyDictionary()
+_POS_LOWER: weakref.WeakKeyDictionary[Doc, np.ndarray] = weakref.WeakKeyDictionary()
 
 
 def doc_text(doc: Doc) -> str:
@@ -37,3 +42,17 @@ def prime_doc_text(doc: Doc, text: str) -> None:
     length = last.idx + len(last.text_with_ws) if last is not None else 0
     if length == len(text):
         doc.user_data[_KEY] = text
+
+
+def token_indices(doc: Doc, pos: Collection[str] = (), lower: Collection[str] = ()) -> list[int]:
+    """Indices, ascending, of the tokens whose coarse part of speech is in ``pos`` or whose
+    lower-case form is in ``lower``: read from the Doc's arrays (built once per Doc), so the
+    extractors that scan for a few kinds of token make no Token objects for the rest."""
+    array = _POS_LOWER.get(doc)
+    if array is None:
+        array = _POS_LOWER[doc] = doc.to_array([POS, LOWER])
+    strings = doc.vocab.strings
+    wanted = np.isin(array[:, 0], [UNIVERSAL_POS[p] for p in pos]) | np.isin(
+        array[:, 1], np.array([strings[w] for w in lower], dtype=np.uint64)
+    )
+    return np.flatnonzero(wanted).tolist()  # type: ignore[no-any-return]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from ...model import Analysis, Event, EventParticipant, Quote, TextSpan
-from ..doctext import doc_text
+from ..doctext import doc_text, token_indices
 from . import attributes
 from .classifier import Features, load_default
 from .features import hyphen_start, lookup_trigger, pair_features, token_span
@@ -144,7 +144,8 @@ def _nominal(tok: Token) -> str:
 
 def _trigger_candidates(doc: Doc, analysis: Analysis, mentions: Mentions) -> list[_Candidate]:
     out: list[_Candidate] = []
-    for tok in doc:
+    for i in token_indices(doc, ("VERB", "NOUN")):
+        tok = doc[i]
         if tok.pos_ != "VERB" and not (tok.pos_ == "NOUN" and _nominal(tok) in NOMINAL_TRIGGERS):
             continue
         entry = lookup_trigger(tok)

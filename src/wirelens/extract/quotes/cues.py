@@ -16,7 +16,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
-from ..doctext import doc_text
+from ..doctext import doc_text, token_indices
 from .marks import RegionIndex
 from .turns import find_turns, turn_source
 
@@ -33,6 +33,8 @@ NOUN_CUES = frozenset(
         "charge", "complaint", "remark", "comment", "vow", "threat", "conclusion", "finding",
     }
 )  # fmt: skip
+# The words other than nouns, adjectives and verbs that the cue scan looks at.
+SCANNED_WORDS = frozenset({"according", "in"} | EVIDENTIAL_ADVERBS)
 PACKAGE = Path(__file__).resolve().parents[2]
 RESOURCES = PACKAGE / "resources" / "quotes"
 MODELS = PACKAGE / "models" / "quotes"
@@ -293,7 +295,9 @@ def find_cues(
             found = turn_source(text, turns[k + 1])
             bound = found[0][0] if found is not None else None
         out.append(Attribution(colon, _cue_span(colon), ":", "turn", bound=bound))
-    for tok in doc:
+    scanned = token_indices(doc, ("NOUN", "ADJ", "VERB"), SCANNED_WORDS)
+    for i in scanned:
+        tok = doc[i]
         lower, pos = tok.lower_, tok.pos_
         if lower == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             end = doc[tok.i + 1].idx + len(doc[tok.i + 1])
