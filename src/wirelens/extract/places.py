@@ -51,7 +51,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Analysis, Place
-from .doctext import doc_ents, doc_text
+from .doctext import doc_ents, doc_text, token_indices
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources" / "places"
 TOPONYM_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -394,8 +394,9 @@ def candidates(doc: Doc) -> list[_Candidate]:
                 found.extend(_with_own_heads(matches, ent))
     # Runs of adjacent untagged proper names (the tagger sometimes calls "Kyiv" an ADJ).
     runs: list[list[Token]] = []
-    for token in doc:
-        if token.i in in_entity or not _name_like(token):
+    for i in token_indices(doc, ("PROPN", "ADJ", "NOUN")):  # the only name-like tokens
+        token = doc[i]
+        if i in in_entity or not _name_like(token):
             continue
         if runs and runs[-1][-1].i == token.i - 1:
             runs[-1].append(token)
