@@ -44,6 +44,7 @@ from spacy.tokens import Doc, Token
 
 from ...model import Analysis, Claim, Evidence, Quote
 from ..places import place_at
+from ..spanindex import SpanIndex
 from ..times import dated_times
 from .candidates import (
     Draft,
@@ -185,7 +186,7 @@ class _Builder:
         self.starts = self.index.sent_starts
         self.affiliations = affiliations(analysis)
         self.places = sorted((p.start, p.end) for p in analysis.places)
-        self.dates = dated_times(analysis)
+        self.dates = SpanIndex(dated_times(analysis))  # claims ask it once each
         self.drafts: list[Draft] = quote_drafts(analysis, self.starts, self.affiliations)
         self.statements: list[Statement] = []
         self.reporter_self: dict[int, list[CueHit]] = defaultdict(list)  # sentence -> hits
@@ -517,9 +518,9 @@ class _Builder:
     def _date(self, start: int, end: int, sent_start: int, sent_end: int) -> str | None:
         """A calendar date said in the claim, else in its sentence."""
         for lo, hi in ((start, end), (sent_start, sent_end)):
-            for time_start, time_end, date in self.dates:
-                if lo <= time_start and time_end <= hi:
-                    return date
+            date = next(self.dates.inside(lo, hi), None)
+            if date is not None:
+                return date
         return None
 
 

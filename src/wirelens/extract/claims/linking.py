@@ -102,13 +102,26 @@ def _score(
     return score
 
 
-def same_side(analysis: Analysis, ours: frozenset[str], theirs: frozenset[str]) -> bool:
+def actor_countries(analysis: Analysis) -> dict[str, str]:
+    """Actor id -> country, for the actors that have one."""
+    return {a.id: a.country for a in analysis.actors if a.country}
+
+
+def same_side(
+    analysis: Analysis,
+    ours: frozenset[str],
+    theirs: frozenset[str],
+    countries: dict[str, str] | None = None,
+) -> bool:
     """Same actor, an actor named in the other's source, or the same country (the Kremlin and
-    the Russian Foreign Ministry; a government and its ministries)."""
+    the Russian Foreign Ministry; a government and its ministries). ``countries`` is
+    :func:`actor_countries` of ``analysis`` when the caller asks many times (it is linear in
+    the actors; asked for every pair of statement and claim, a long article made it cubic)."""
     if ours & theirs:
         return True
-    countries = {a.country for a in analysis.actors if a.id in ours and a.country}
-    return any(a.country in countries for a in analysis.actors if a.id in theirs)
+    countries = actor_countries(analysis) if countries is None else countries
+    own = {countries[a] for a in ours if a in countries}
+    return any(countries.get(a) in own for a in theirs)
 
 
 def ordinal_target(
@@ -145,14 +158,15 @@ def topic_target(
     topic = statement.topic
     best: tuple[float, int] | None = None
     chosen: Draft | None = None
+    countries = actor_countries(analysis)
+    speaker = frozenset({statement.speaker}) if statement.speaker else frozenset()
     for i, draft in enumerate(drafts):
         if draft.quote is not None and draft.quote.id == statement.quote_id:
             continue
         if statement.about[0] <= draft.start < statement.about[1]:
             continue  # the statement's own clause
-        speaker = frozenset({statement.speaker}) if statement.speaker else frozenset()
         ours = draft.source_actor_id is not None and same_side(
-            analysis, statement.affiliation | speaker, draft.affiliation
+            analysis, statement.affiliation | speaker, draft.affiliation, countries
         )
         if ours != own:
             continue

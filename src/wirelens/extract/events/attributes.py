@@ -6,7 +6,8 @@ from spacy.tokens import Span, Token
 
 from ...model import Analysis, Modality, Quantity, Quote
 from ..places import place_at
-from ..times import calendar_day
+from ..spanindex import SpanIndex
+from ..times import dated_times
 
 _PLANNING = {"plan", "intend", "prepare", "aim", "want", "seek", "expect", "threaten", "promise"}
 _FUTURE_AUX = {"will", "shall", "'ll"}
@@ -54,12 +55,21 @@ def _planned(trig: Token) -> bool:
     return False
 
 
-def containing_quote(quotes: list[Quote], start: int, end: int) -> Quote | None:
-    """The quote whose content holds ``[start, end)``, if any."""
-    for quote in quotes:
-        if any(s <= start and end <= e for s, e in quote.content.spans):
-            return quote
-    return None
+def quote_contents(quotes: list[Quote]) -> SpanIndex[Quote]:
+    """The content spans of ``quotes``, for :func:`containing_quote`."""
+    return SpanIndex((s, e, quote) for quote in quotes for s, e in quote.content.spans)
+
+
+def containing_quote(contents: SpanIndex[Quote], start: int, end: int) -> Quote | None:
+    """The first quote whose content holds ``[start, end)``, if any (``contents``:
+    :func:`quote_contents`)."""
+    found = contents.containing(start, end)
+    return found[0] if found else None
+
+
+def dated_index(analysis: Analysis) -> SpanIndex[str]:
+    """The article's calendar-day times, for :func:`event_date`."""
+    return SpanIndex(dated_times(analysis))
 
 
 def modality(trig: Token, quote: Quote | None) -> Modality:
@@ -75,7 +85,13 @@ def modality(trig: Token, quote: Quote | None) -> Modality:
     return "reported"
 
 
-def event_date(analysis: Analysis, trig: Token, quote: Quote | None, mod: Modality) -> str | None:
+def event_date(
+    analysis: Analysis,
+    trig: Token,
+    quote: Quote | None,
+    mod: Modality,
+    dated: SpanIndex[str] | None = None,
+) -> str | None:
     """The date of an event, in this order of preference.
 
     1. a time expression (with a calendar day) in the trigger's clause;
@@ -83,7 +99,10 @@ def event_date(analysis: Analysis, trig: Token, quote: Quote | None, mod: Modali
     3. a time expression anywhere in the sentence;
     4. the publication date for reported or claimed events told in the past tense;
     otherwise None (planned, hypothetical and undated present events).
+
+    ``dated`` is :func:`dated_index` of ``analysis`` when the caller dates many events.
     """
+    dated = dated_index(analysis) if dated is None else dated
     clause = clause_head(trig)
     sent = trig.sent
     scopes: list[tuple[int, int]] = [
@@ -97,10 +116,9 @@ def event_date(analysis: Analysis, trig: Token, quote: Quote | None, mod: Modali
         )
     scopes.append((sent.start_char, sent.end_char))
     for lo, hi in scopes:
-        for time in analysis.times:
-            day = calendar_day(time.value)
-            if day and lo <= time.start and time.end <= hi:
-                return day
+        day = next(dated.inside(lo, hi), None)
+        if day is not None:
+            return day
     past = trig.tag_ in {"VBD", "VBN"} or clause.tag_ in {"VBD", "VBN"}
     if mod in {"reported", "claimed"} and (past or trig.pos_ == "NOUN"):
         return analysis.article.published

@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ...model import Analysis, Event, EventParticipant, Quote, TextSpan
 from ..doctext import doc_text, token_indices
+from ..spanindex import SpanIndex
 from . import attributes
 from .classifier import Features, load_default
 from .features import hyphen_start, lookup_trigger, pair_features, token_span
@@ -144,6 +145,7 @@ def _nominal(tok: Token) -> str:
 
 def _trigger_candidates(doc: Doc, analysis: Analysis, mentions: Mentions) -> list[_Candidate]:
     out: list[_Candidate] = []
+    contents = attributes.quote_contents(analysis.quotes)
     for i in token_indices(doc, ("VERB", "NOUN")):
         tok = doc[i]
         if tok.pos_ != "VERB" and not (tok.pos_ == "NOUN" and _nominal(tok) in NOMINAL_TRIGGERS):
@@ -151,7 +153,7 @@ def _trigger_candidates(doc: Doc, analysis: Analysis, mentions: Mentions) -> lis
         entry = lookup_trigger(tok)
         if entry is None:
             continue
-        quote = attributes.containing_quote(analysis.quotes, tok.idx, tok.idx + len(tok))
+        quote = attributes.containing_quote(contents, tok.idx, tok.idx + len(tok))
         subj = _subject(tok)
         if subj is None:
             continue
@@ -244,6 +246,7 @@ def extract_events(doc: Doc, analysis: Analysis) -> None:
         probs[i] = scored[row] if scored is not None else None
     events: list[Event] = []
     seen: set[tuple[int, int, int | None]] = set()
+    dated = attributes.dated_index(analysis)
     for c, p in zip(cands, probs, strict=False):
         event_type, _prob = _decide(c, p, model.classes, max(TABLE_PRIOR, model.lexicon_prior))
         if event_type is None:
@@ -252,7 +255,7 @@ def extract_events(doc: Doc, analysis: Analysis) -> None:
         if key in seen:
             continue
         seen.add(key)
-        events.append(_event(doc, analysis, c, event_type))
+        events.append(_event(doc, analysis, c, event_type, dated))
     events.sort(key=lambda ev: (ev.trigger.start, ev.actor.start))
     for n, ev in enumerate(events, len(analysis.events) + 1):
         ev.id = f"E{n}"
@@ -283,7 +286,9 @@ def _decide(c: _Candidate, p: object, classes: list[str], prior: float) -> tuple
     return classes[best], float(probs[best])
 
 
-def _event(doc: Doc, analysis: Analysis, c: _Candidate, event_type: str) -> Event:
+def _event(
+    doc: Doc, analysis: Analysis, c: _Candidate, event_type: str, dated: SpanIndex[str]
+) -> Event:
     trig = c.trigger
     entry = c.entry if c.entry is not None and c.entry.type == event_type else None
     code = code_for(event_type, entry)
@@ -315,7 +320,7 @@ def _event(doc: Doc, analysis: Analysis, c: _Candidate, event_type: str) -> Even
         target=c.target,
         trigger=TextSpan(text=doc_text(doc)[start:end], start=start, end=end),
         modality=mod,
-        date=attributes.event_date(analysis, trig, c.quote, mod),
+        date=attributes.event_date(analysis, trig, c.quote, mod, dated),
         place_id=attributes.event_place(analysis, trig),
         origin_place_id=attributes.event_origin(analysis, trig),
         quantity=attributes.quantity(trig, spans),

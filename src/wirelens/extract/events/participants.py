@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Token
 
 from ...model import Actor, Analysis, EventParticipant, Quote
 from ..doctext import doc_text
+from ..spanindex import SpanIndex
 
 _MIL = {
     "troop",
@@ -38,14 +39,16 @@ class Mentions:
 
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
-        self.spans = sorted((s, e, a) for a in analysis.actors for s, e in a.mentions)
+        self.spans = sorted(
+            ((s, e, a) for a in analysis.actors for s, e in a.mentions),
+            key=lambda m: (m[0], m[1]),
+        )
+        self._index = SpanIndex((s, e, (s, e, a)) for s, e, a in self.spans)
 
     def at(self, start: int, end: int) -> tuple[int, int, Actor] | None:
         """The first mention overlapping ``[start, end)``."""
-        for s, e, actor in self.spans:
-            if s < end and start < e:
-                return s, e, actor
-        return None
+        found = self._index.overlapping(start, end)
+        return found[0] if found else None
 
 
 def _participant(
