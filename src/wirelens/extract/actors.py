@@ -12,6 +12,7 @@ Reads spaCy's entities plus gazetteer matches (the small model mislabels: "Kyiv"
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -120,12 +121,18 @@ class _ActorBuilder:
         self.gazetteer = gazetteer
         self.year = year
         self.drafts: dict[tuple[str, str], _Draft] = {}
-        self.role_spans: list[tuple[int, int]] = []  # token ranges already read as roles
+        self.role_spans = _Ranges()  # character ranges already read as roles
+        # first or last word of a person's full name -> the persons (for surname_owner)
+        self.name_words: dict[str, list[_Draft]] = {}
 
     # -- drafts -------------------------------------------------------------------------------
     def draft(self, key: tuple[str, str], name: str, kind: ActorKind) -> _Draft:
         if key not in self.drafts:
-            self.drafts[key] = _Draft(key=key, name=name, kind=kind)
+            draft = self.drafts[key] = _Draft(key=key, name=name, kind=kind)
+            if kind == "person" and " " in name:
+                words = name.split()
+                for word in dict.fromkeys((words[-1], words[0])):
+                    self.name_words.setdefault(word, []).append(draft)
         return self.drafts[key]
 
     def person(self, entry: PersonEntry) -> _Draft:
@@ -206,14 +213,7 @@ class _ActorBuilder:
         """The person of this article whose surname (or first name) a one-word mention is."""
         if len(span) != 1:
             return None
-        word = span.text
-        owners = [
-            d
-            for d in self.drafts.values()
-            if d.kind == "person"
-            and " " in d.name
-            and word in (d.name.split()[-1], d.name.split()[0])
-        ]
+        owners = self.name_words.get(span.text, [])
         return owners[0] if len(owners) == 1 else None
 
     # -- roles and affiliations ---------------------------------------------------------------
@@ -226,7 +226,7 @@ class _ActorBuilder:
             start, end, _ = max(found, key=lambda f: (f[0], f[1] - f[0]))
             role_start = phrase.start_char + start
             draft.add_role(self.text[role_start : phrase.start_char + end])
-            self.role_spans.append((role_start, phrase.start_char + end))
+            self.role_spans.add(role_start, phrase.start_char + end)
             affiliation = self.text[phrase.start_char : role_start].strip(" ,'’s")
             self.affiliate(draft, affiliation)
 
@@ -268,8 +268,33 @@ class _ActorBuilder:
                     draft.sector = draft.sector or org.sector
 
 
-def _overlaps(span: Span, ranges: list[tuple[int, int]]) -> bool:
-    return any(span.start_char >= s and span.end_char <= e for s, e in ranges)
+class _Ranges:
+    """Character ranges, growing, asked whether one of them contains a span: by bisection over
+    the starts, since a long article has thousands of them."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.longest = 0
+
+    def add(self, start: int, end: int) -> None:
+        at = bisect_right(self.starts, start)
+        self.starts.insert(at, start)
+        self.ends.insert(at, end)
+        self.longest = max(self.longest, end - start)
+
+    def contain(self, start: int, end: int) -> bool:
+        at = bisect_right(self.starts, start)  # the ranges starting at or before ``start``
+        # One starting more than the longest range before ``start`` ends before it.
+        while at > 0 and self.starts[at - 1] >= start - self.longest:
+            at -= 1
+            if end <= self.ends[at]:
+                return True
+        return False
+
+
+def _overlaps(span: Span, ranges: _Ranges) -> bool:
+    return ranges.contain(span.start_char, span.end_char)
 
 
 def extract_actors(doc: Doc, analysis: Analysis) -> None:
