@@ -33,3 +33,19 @@ def test_nested_and_unsorted_spans() -> None:
     assert index.overlapping(95, 99) == ["a"]
     assert list(index.inside(0, 20)) == ["b", "c"]
     assert SpanIndex([]).containing(1, 2) == []
+
+
+@given(spans, queries, st.integers(0, 90))
+def test_growing_spans_equal_a_scan(given_spans, query, offset) -> None:  # type: ignore[no-untyped-def]
+    from wirelens.extract.spanindex import GrowingSpans
+
+    grown = GrowingSpans()
+    for number, (s, e) in enumerate(given_spans):
+        grown.add(s, e)
+        so_far = given_spans[: number + 1]
+        start, end = query
+        assert grown.hold(offset) == any(s <= offset < e for s, e in so_far)
+        assert grown.contain(start, end) == any(s <= start and end <= e for s, e in so_far)
+        assert grown.overlap(start, end) == sum(
+            max(0, min(e, end) - max(s, start)) for s, e in so_far
+        )

@@ -12,7 +12,6 @@ Reads spaCy's entities plus gazetteer matches (the small model mislabels: "Kyiv"
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -26,6 +25,7 @@ from ..model import Actor, ActorKind, Analysis
 from ..resources.gazetteer import Gazetteer, OrgEntry, PersonEntry, load_gazetteer
 from .doctext import doc_ents, doc_text
 from .places import is_actor, names_something_else
+from .spanindex import GrowingSpans
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 LEADING_DETERMINERS = {"the", "a", "an", "our", "their", "its", "his", "her"}
@@ -121,7 +121,7 @@ class _ActorBuilder:
         self.gazetteer = gazetteer
         self.year = year
         self.drafts: dict[tuple[str, str], _Draft] = {}
-        self.role_spans = _Ranges()  # character ranges already read as roles
+        self.role_spans = GrowingSpans()  # character ranges already read as roles
         # first or last word of a person's full name -> the persons (for surname_owner)
         self.name_words: dict[str, list[_Draft]] = {}
 
@@ -268,32 +268,7 @@ class _ActorBuilder:
                     draft.sector = draft.sector or org.sector
 
 
-class _Ranges:
-    """Character ranges, growing, asked whether one of them contains a span: by bisection over
-    the starts, since a long article has thousands of them."""
-
-    def __init__(self) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        self.longest = 0
-
-    def add(self, start: int, end: int) -> None:
-        at = bisect_right(self.starts, start)
-        self.starts.insert(at, start)
-        self.ends.insert(at, end)
-        self.longest = max(self.longest, end - start)
-
-    def contain(self, start: int, end: int) -> bool:
-        at = bisect_right(self.starts, start)  # the ranges starting at or before ``start``
-        # One starting more than the longest range before ``start`` ends before it.
-        while at > 0 and self.starts[at - 1] >= start - self.longest:
-            at -= 1
-            if end <= self.ends[at]:
-                return True
-        return False
-
-
-def _overlaps(span: Span, ranges: _Ranges) -> bool:
+def _overlaps(span: Span, ranges: GrowingSpans) -> bool:
     return ranges.contain(span.start_char, span.end_char)
 
 

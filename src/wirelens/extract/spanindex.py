@@ -62,3 +62,42 @@ class SpanIndex(Generic[T]):
             if e <= hi
         ]
         return (value for _, value in sorted(found, key=lambda item: item[0]))
+
+
+class GrowingSpans:
+    """``(start, end)`` spans added one at a time, asked by bisection over their starts.
+
+    A span that starts more than the longest span's length before a position ends before it,
+    so every question looks only at the spans starting in that window.
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._longest = 0
+        for start, end in spans:
+            self.add(start, end)
+
+    def add(self, start: int, end: int) -> None:
+        at = bisect_right(self._starts, start)
+        self._starts.insert(at, start)
+        self._ends.insert(at, end)
+        self._longest = max(self._longest, end - start)
+
+    def _near(self, lo: int, hi: int) -> Iterator[tuple[int, int]]:
+        """The spans with ``lo - longest <= s < hi``."""
+        first = bisect_left(self._starts, lo - self._longest)
+        for at in range(first, bisect_left(self._starts, hi)):
+            yield self._starts[at], self._ends[at]
+
+    def hold(self, offset: int) -> bool:
+        """Some span has ``s <= offset < e``."""
+        return any(offset < e for _, e in self._near(offset, offset + 1))
+
+    def contain(self, start: int, end: int) -> bool:
+        """Some span has ``s <= start`` and ``end <= e``."""
+        return any(s <= start and end <= e for s, e in self._near(start, start + 1))
+
+    def overlap(self, start: int, end: int) -> int:
+        """Characters of ``[start, end)`` inside the spans, counted once per span."""
+        return sum(max(0, min(e, end) - max(s, start)) for s, e in self._near(start, end))

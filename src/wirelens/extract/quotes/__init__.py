@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 from ...model import Analysis, Cue, Quote, QuoteContent, QuoteSource
 from ..doctext import doc_text
+from ..spanindex import GrowingSpans
 from .channels import find_channel, find_via, is_negated
 from .contents import find_content
 from .coref import ActorIndex, resolve
@@ -68,10 +69,6 @@ def _relays(att: Attribution) -> bool:
     return head.lemma_.lower() in RELAYED_SPEECH and att.cue.i > head.i
 
 
-def _inside(offset: int, spans: list[Span]) -> bool:
-    return any(s <= offset < e for s, e in spans)
-
-
 def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attribution], RegionIndex]:
     """All attributions of ``doc`` (internal records, text order) and the quoted regions.
 
@@ -88,7 +85,8 @@ def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attributi
 def _accepted(doc: Doc, text: str, regions: RegionIndex) -> list[Attribution]:
     """The cues of ``doc`` that keep a content, with their sources (before continuations)."""
     accepted: list[Attribution] = []
-    taken: list[Span] = []  # content spans already attributed (PolNeAR: one attribution per token)
+    # Content spans already attributed (PolNeAR: one attribution per token).
+    taken = GrowingSpans()
     # Outer cues first so "France said it had yet to confirm …" keeps "said", not "confirm".
     # A poll frame goes first: "In a CNN poll, 38 percent said …" is the poll's attribution.
     ordered = sorted(
@@ -98,7 +96,7 @@ def _accepted(doc: Doc, text: str, regions: RegionIndex) -> list[Attribution]:
         if regions.containing(att.cue.idx) is not None:
             continue
         owner: Attribution | None = None
-        if _inside(att.cue.idx, taken):
+        if taken.hold(att.cue.idx):
             # "X said that A, adding that B": the trailing participle is its own attribution
             # (PolNeAR splits it off); any other cue inside attributed content is nested.
             owner = _trailing_owner(text, att, accepted, regions)
@@ -124,7 +122,7 @@ def _accepted(doc: Doc, text: str, regions: RegionIndex) -> list[Attribution]:
         content = find_content(text, att, regions)
         if owner is not None:
             _cut_owner(text, owner, att, content)
-            taken = [span for a in accepted for span in a.content]
+            taken = GrowingSpans(span for a in accepted for span in a.content)
         if not content or _mostly_taken(content, taken):
             continue
         found = find_source(text, att)
@@ -145,7 +143,8 @@ def _accepted(doc: Doc, text: str, regions: RegionIndex) -> list[Attribution]:
         att.via = find_via(text, att)
         att.negated = is_negated(att)
         accepted.append(att)
-        taken.extend(content)
+        for start, end in content:
+            taken.add(start, end)
     return accepted
 
 
@@ -204,10 +203,10 @@ def _cut_owner(text: str, owner: Attribution, att: Attribution, content: list[Sp
     owner.content = [_trimmed(text, p) for p in kept] or owner.content
 
 
-def _mostly_taken(content: list[Span], taken: list[Span]) -> bool:
+def _mostly_taken(content: list[Span], taken: GrowingSpans) -> bool:
     """More than half of ``content`` is already another attribution's content."""
     size = sum(e - s for s, e in content)
-    shared = sum(max(0, min(e, te) - max(s, ts)) for s, e in content for ts, te in taken)
+    shared = sum(taken.overlap(s, e) for s, e in content)
     return shared * 2 > size
 
 
