@@ -1,6 +1,6 @@
-"""``doc.text`` and ``doc.ents`` built once per Doc: spaCy 3.7 joins every token (and makes every
-entity Span) on each access, so reading them per candidate makes an extractor quadratic in the
-article's length."""
+"""Per-Doc views built once and shared by the extractors: ``doc.text`` and ``doc.ents`` (spaCy 3.7
+joins every token, and makes every entity Span, on each access: read per candidate, that makes an
+extractor quadratic in the article's length) and the token arrays behind ``token_indices``."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ def doc_text(doc: Doc) -> str:
 
 
 def doc_ents(doc: Doc) -> tuple[Span, ...]:
-    """The Doc's entity spans, cached in ``doc.user_data``: spaCy builds a new Span for every
-    entity on each ``doc.ents`` access, and four extractors read them."""
+    """The Doc's entity spans, built once per Doc: spaCy makes a new Span for every entity on
+    each ``doc.ents`` access, and four extractors read them."""
     ents = _ENTS.get(doc)
     if ents is None:
         ents = _ENTS[doc] = tuple(doc.ents)
