@@ -188,7 +188,11 @@ def register(app: typer.Typer) -> None:
         ] = None,
         limit: Annotated[int | None, typer.Option(help="Use the first N articles.", min=1)] = None,
         repeat: Annotated[
-            int, typer.Option(help="Parse/analyze round pairs (median reported).", min=1)
+            int,
+            typer.Option(
+                help="Rounds of parse and analysis, in turns chunk by chunk (median reported).",
+                min=1,
+            ),
         ] = 3,
         workers: Annotated[
             str, typer.Option(help="Worker-process counts to measure, e.g. '1,2'; '' skips.")
