@@ -79,6 +79,8 @@ def test_score_arithmetic() -> None:
     assert s["per_class"]["REJECT"]["precision"] == 0.5
     assert s["per_class"]["ACCUSE"]["recall"] == 0.5
     assert s["macro_f1"] == pytest.approx((2 / 3 + 2 / 3) / 2)
+    assert s["confusions"] == [{"gold": "ACCUSE", "predicted": "REJECT", "count": 1}]
+    assert "ACCUSE -> REJECT 1" in format_report({**s, "n": 3, "extra_training_records": 0})
 
 
 def test_score_tiny_fixture(tiny_plv: Path) -> None:

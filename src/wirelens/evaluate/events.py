@@ -10,6 +10,7 @@ gold quad, ``gold_penta``) and per-class precision/recall/F1.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,10 @@ from ..extract.events.lexicon import type_info
 
 PLV_FILE = Path("plv") / "PLV_train.tsv"
 GSR_FILE = Path("plover_gsr_cameo") / "PLOVER_GSR_CAMEO.json"
+
+
+# Errors listed by the report, most frequent first.
+CONFUSIONS_SHOWN = 8
 
 
 def _resolve(path: Path) -> tuple[Path, Path | None]:
@@ -126,6 +131,13 @@ def _scores(
         if quad_pairs
         else 0.0,
         "per_class": per_class,
+        # The most frequent errors, gold -> predicted: what a user of the types should expect.
+        "confusions": [
+            {"gold": g, "predicted": p, "count": count}
+            for (g, p), count in Counter(
+                (g, p) for g, p in zip(gold, predicted, strict=False) if g != p
+            ).most_common(CONFUSIONS_SHOWN)
+        ],
     }
 
 
@@ -145,5 +157,10 @@ def format_report(scores: dict[str, Any]) -> str:
         lines.append(
             f"  {name:<10} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} "
             f"{int(s['support']):5d}"
+        )
+    if scores.get("confusions"):
+        lines.append("  most frequent errors (gold -> predicted): ")
+        lines[-1] += ", ".join(
+            f"{c['gold']} -> {c['predicted']} {c['count']}" for c in scores["confusions"]
         )
     return "\n".join(lines)
