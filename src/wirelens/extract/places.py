@@ -41,6 +41,7 @@ import gzip
 import json
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -556,6 +557,11 @@ def extract_places(doc: Doc, analysis: Analysis) -> None:
 # ---------------------------------------------------------------------------------------------
 # Place of a sentence span, for claims and events (works on the Analysis alone)
 
+
+def _place_start(place: Place) -> int:
+    return place.start
+
+
 _WORD = re.compile(r"[\w'’.-]+")
 
 
@@ -577,10 +583,19 @@ def _locative_before(text: str, start: int) -> bool:
 
 
 def place_at(analysis: Analysis, start: int, end: int) -> str | None:
-    """Id of the first place inside ``[start, end)`` governed by a locative preposition."""
+    """Id of the first place inside ``[start, end)`` governed by a locative preposition.
+
+    ``analysis.places`` is in text order, as :func:`extract_places` leaves it: the places
+    inside are found by bisection (claims and events ask once per record)."""
     text = analysis.article.text
-    inside = [place for place in analysis.places if start <= place.start and place.end <= end]
-    for place in sorted(inside, key=lambda p: p.start):
+    places = analysis.places
+    inside = []
+    for place in places[bisect_left(places, start, key=_place_start) :]:
+        if place.start >= end:
+            break
+        if place.end <= end:
+            inside.append(place)
+    for place in sorted(inside, key=_place_start):
         if _locative_before(text, place.start):
             return place.id
     return None

@@ -254,11 +254,13 @@ class _Builder:
                 else:
                     self._frame_cue(quote, by_quote[quote.id], hit, speaker)
         attributed = [(s, e) for _, s, e in frames]
+        frame_index = SpanIndex((s, e, None) for s, e in attributed)
         for sent in self.index.sents:
             hits = find_cues(doc, sent.start_char, sent.end_char, self.lexicon, self.index)
             for hit in hits:
-                if any(s <= doc[hit.start].idx < e for s, e in attributed):
-                    continue
+                offset = doc[hit.start].idx
+                if frame_index.containing(offset, offset + 1):
+                    continue  # inside an attribution: handled with its quote above
                 if hit.kind in BEARING:
                     head = clause_head(doc[hit.anchor], sent.start, sent.end)
                     speaker = _subject_actor(self.analysis, head)
