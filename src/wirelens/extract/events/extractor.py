@@ -202,9 +202,8 @@ def _speech_candidates(
         if not words & ACCUSING_WORDS:
             continue
         seen: set[str] = set()
-        for s, e, actor in mentions.spans:
-            inside = any(cs <= s and e <= ce for cs, ce in quote.content.spans)
-            if not inside or actor.id in seen or actor.id == source.actor_id:
+        for s, e, actor in mentions.inside(quote.content.spans):
+            if actor.id in seen or actor.id == source.actor_id:
                 continue
             if speaker is not None and actor.country and actor.country == speaker.country:
                 continue  # a speaker's own side is not the target of its words

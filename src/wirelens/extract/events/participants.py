@@ -45,6 +45,11 @@ class Mentions:
         )
         self._index = SpanIndex((s, e, (s, e, a)) for s, e, a in self.spans)
 
+    def inside(self, spans: list[tuple[int, int]]) -> list[tuple[int, int, Actor]]:
+        """The mentions lying inside one of ``spans``, in text order."""
+        found = {id(m): m for lo, hi in spans for m in self._index.inside(lo, hi)}
+        return sorted(found.values(), key=lambda m: (m[0], m[1]))
+
     def at(self, start: int, end: int) -> tuple[int, int, Actor] | None:
         """The first mention overlapping ``[start, end)``."""
         found = self._index.overlapping(start, end)
