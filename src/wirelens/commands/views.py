@@ -118,8 +118,7 @@ def claims(
 
     _check_plot(plot)
     since_day, until_day = _day(since, "--since"), _day(until, "--until")
-    store = _open_for_groups(db, regroup)
-    try:
+    with _open_for_groups(db, regroup) as store:
         if not store.con.execute(
             "SELECT 1 FROM duckdb_settings() WHERE name = 'access_mode' AND value = 'read_only'"
         ).fetchone():
@@ -130,8 +129,6 @@ def claims(
         groups = list_groups(store.con, status, actor, since_day, until_day, limit=limit or None)
         if plot is not None:
             _claims_plot(store.con, groups, plot)
-    finally:
-        store.close()
     if as_json:
         _print_json(groups)
         return
@@ -266,11 +263,8 @@ def timeline(
 
     _check_plot(plot)
     since_day, until_day = _day(since, "--since"), _day(until, "--until")
-    store = _open(db)
-    try:
+    with _open(db) as store:
         items = actor_timeline(store.con, actor, actor2, since_day, until_day)
-    finally:
-        store.close()
     days = daily_summary(items)
     name = f"{actor} – {actor2}" if actor2 else actor
     if plot is not None:
@@ -321,13 +315,10 @@ def escalation(
 
     _check_plot(plot)
     since_day, until_day = _day(since, "--since"), _day(until, "--until")
-    store = _open(db)
-    try:
+    with _open(db) as store:
         series = escalation_series(store.con, pair, since_day, until_day)
         overall = escalation_series(store.con, None, since_day, until_day) if pair else series
         pairs = top_pairs(store.con) if not pair else []
-    finally:
-        store.close()
     name = f"{pair[0]} – {pair[1]}" if pair else "overall"
     if plot is not None:
         lines = {name: [(date.fromisoformat(r["day"]), r["index"]) for r in series]}
@@ -372,11 +363,8 @@ def words_deeds(
 
     _check_plot(plot)
     since_day, until_day = _day(since, "--since"), _day(until, "--until")
-    store = _open(db)
-    try:
+    with _open(db) as store:
         rows = words_vs_deeds(store.con, actor, since_day, until_day)
-    finally:
-        store.close()
     if plot is not None:
         lines = {
             "words": [(date.fromisoformat(r["day"]), r["words"]) for r in rows],
