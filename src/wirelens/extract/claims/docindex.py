@@ -23,7 +23,7 @@ from spacy.attrs import DEP, IDX, IS_PUNCT, IS_STOP, LEMMA, LENGTH, LOWER, POS
 from spacy.symbols import ADJ, AUX, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span
 
-from ..doctext import doc_text
+from ..doctext import doc_text, prime_doc_text
 from .lexicon import Lexicon
 
 # Parts of speech whose lemmas say what a stretch of text is about (see linking.topic_of).
@@ -112,8 +112,9 @@ def build_index(
     ``text`` is ``doc.text`` when the caller has it (the article text): spaCy rebuilds
     ``doc.text`` from the tokens on every access.
     """
-    if text is None or (len(doc) and len(text) != len(doc[-1].text_with_ws) + doc[-1].idx):
-        text = doc_text(doc)  # not given, or not the text of this Doc
+    if text is not None:
+        prime_doc_text(doc, text)  # kept only if it is the text of this Doc
+    text = doc_text(doc)
     sents = list(doc.sents)
     array = doc.to_array([LOWER, LEMMA, POS, IS_STOP, IS_PUNCT, DEP, IDX, LENGTH])
     # Strings are looked at once per distinct form or lemma of the Doc, then spread to tokens.
