@@ -39,11 +39,11 @@ class Mentions:
 
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
-        self.spans = sorted(
+        in_text_order = sorted(
             ((s, e, a) for a in analysis.actors for s, e in a.mentions),
             key=lambda m: (m[0], m[1]),
         )
-        self._index = SpanIndex((s, e, (s, e, a)) for s, e, a in self.spans)
+        self._index = SpanIndex((s, e, (s, e, a)) for s, e, a in in_text_order)
 
     def inside(self, spans: list[tuple[int, int]]) -> list[tuple[int, int, Actor]]:
         """The mentions lying inside one of ``spans``, in text order."""
