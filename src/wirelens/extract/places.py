@@ -589,13 +589,10 @@ def place_at(analysis: Analysis, start: int, end: int) -> str | None:
     inside are found by bisection (claims and events ask once per record)."""
     text = analysis.article.text
     places = analysis.places
-    inside = []
-    for place in places[bisect_left(places, start, key=_place_start) :]:
+    for at in range(bisect_left(places, start, key=_place_start), len(places)):
+        place = places[at]  # by index: a slice would copy the rest of the list
         if place.start >= end:
             break
-        if place.end <= end:
-            inside.append(place)
-    for place in sorted(inside, key=_place_start):
-        if _locative_before(text, place.start):
+        if place.end <= end and _locative_before(text, place.start):
             return place.id
     return None
