@@ -69,22 +69,28 @@ def _relays(att: Attribution) -> bool:
     return head.lemma_.lower() in RELAYED_SPEECH and att.cue.i > head.i
 
 
-def find_attributions(doc: Doc, text: str | None = None) -> tuple[list[Attribution], RegionIndex]:
+def find_attributions(
+    doc: Doc, text: str | None = None, rejected: list[tuple[Attribution, str]] | None = None
+) -> tuple[list[Attribution], RegionIndex]:
     """All attributions of ``doc`` (internal records, text order) and the quoted regions.
 
-    ``text`` is ``doc.text`` when the caller already has it (building it costs a pass).
+    ``text`` is ``doc.text`` when the caller already has it (building it costs a pass). With
+    ``rejected`` (error analysis), every candidate cue dropped is appended with the reason.
     """
     text = doc_text(doc) if text is None else text
     regions = RegionIndex(find_regions(text))
-    accepted = _accepted(doc, text, regions)
+    accepted = _accepted(doc, text, regions, rejected)
     accepted.sort(key=lambda a: a.content[0][0])
     _attach_continuations(doc, text, accepted, regions)
     return accepted, regions
 
 
-def _accepted(doc: Doc, text: str, regions: RegionIndex) -> list[Attribution]:
+def _accepted(
+    doc: Doc, text: str, regions: RegionIndex, rejected: list[tuple[Attribution, str]] | None = None
+) -> list[Attribution]:
     """The cues of ``doc`` that keep a content, with their sources (before continuations)."""
     accepted: list[Attribution] = []
+    drop = rejected.append if rejected is not None else _ignore
     # Content spans already attributed (PolNeAR: one attribution per token).
     taken = GrowingSpans()
     # Outer cues first so "France said it had yet to confirm …" keeps "said", not "confirm".
@@ -94,6 +100,7 @@ def _accepted(doc: Doc, text: str, regions: RegionIndex) -> list[Attribution]:
     )
     for att in ordered:
         if regions.containing(att.cue.idx) is not None:
+            drop((att, "inside quotation marks"))
             continue
         owner: Attribution | None = None
         if taken.hold(att.cue.idx):
@@ -101,16 +108,19 @@ def _accepted(doc: Doc, text: str, regions: RegionIndex) -> list[Attribution]:
             # (PolNeAR splits it off); any other cue inside attributed content is nested.
             owner = _trailing_owner(text, att, accepted, regions)
             if owner is None:
+                drop((att, "inside attributed content"))
                 continue
         if (att.according or att.cue_class == "adverb") and any(
             a.cue == att.cue.head for a in accepted
         ):
+            drop((att, "relay of an accepted cue"))
             continue  # "said …, according to Reuters" is a relay (``via``); "allegedly showed"
         if (
             att.cue_class == "model"
             and att.prob < MODEL_ONLY_MIN_PROB
             and not any(c.dep_ == "ccomp" for c in att.cue.children)
         ):
+            drop((att, "model-only, no ccomp, low prob"))
             continue  # classifier-only cue without a clausal complement: needs more confidence
         if (
             att.cue_class == "model"
@@ -118,12 +128,14 @@ def _accepted(doc: Doc, text: str, regions: RegionIndex) -> list[Attribution]:
             and learned_lemmas().get(att.lemma, 0.0) < RARE_LEMMA_PROB
             and not any(c.dep_ == "ccomp" for c in att.cue.children)
         ):
+            drop((att, "model-only, rare lemma, no ccomp"))
             continue  # a verb that is rarely a cue, with no clause: an act, not a statement
         content = find_content(text, att, regions)
         if owner is not None:
             _cut_owner(text, owner, att, content)
             taken = GrowingSpans(span for a in accepted for span in a.content)
         if not content or _mostly_taken(content, taken):
+            drop((att, "no content" if not content else "content mostly taken"))
             continue
         found = find_source(text, att)
         if owner is not None and owner.source is not None and not _own_conjunct(att):
@@ -137,6 +149,7 @@ def _accepted(doc: Doc, text: str, regions: RegionIndex) -> list[Attribution]:
             and att.cue_class == "model"
             and (att.lemma not in learned_lemmas() or att.prob < MODEL_NO_SOURCE_MIN_PROB)
         ):
+            drop((att, "model-only, no source"))
             continue  # a classifier-only cue with neither lexicon support nor a source: noise
         att.content = content
         att.channel = find_channel(text, att)
@@ -146,6 +159,10 @@ def _accepted(doc: Doc, text: str, regions: RegionIndex) -> list[Attribution]:
         for start, end in content:
             taken.add(start, end)
     return accepted
+
+
+def _ignore(_: tuple[Attribution, str]) -> None:
+    """No trace wanted."""
 
 
 def _before_content(text: str, source: Span, content: list[Span]) -> Span:
