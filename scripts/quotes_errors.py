@@ -249,16 +249,23 @@ def _source_kind(doc: Doc, text: str, gold: Attribution) -> str:
     return f"{root.pos_} ({root.dep_})"
 
 
-def buckets(docs: list[tuple[str, str, list[Attribution]]], parsed: list[Doc], top: int) -> None:
-    """Count every gold attribution missed on all three roles by bucket; print examples."""
+def buckets(
+    docs: list[tuple[str, str, list[Attribution]]], parsed: list[Doc], top: int
+) -> list[tuple[str, str, str, str]]:
+    """Count every gold attribution missed on all three roles by bucket; print examples.
+
+    Returns (bucket, sub-bucket, cue lemma/POS, context) per missed attribution."""
     model = cues.cue_model()
     counts: Counter[str] = Counter()
     detail: dict[str, Counter[str]] = {}
     examples: dict[str, list[str]] = {}
     probs: list[float] = []
     n_gold = 0
+    records: list[tuple[str, str, str, str]] = []
+    key = ""
 
     def add(bucket: str, sub: str, example: str) -> None:
+        records.append((bucket, sub, key, example))
         counts[bucket] += 1
         detail.setdefault(bucket, Counter())[sub] += 1
         if len(examples.setdefault(bucket, [])) < 5 or (
@@ -288,11 +295,13 @@ def buckets(docs: list[tuple[str, str, list[Attribution]]], parsed: list[Doc], t
                 continue
             cue = g.cue or ()
             ctx = _context(doc, text, g)
+            key = _cue_key(doc, cue) if cue else "?"
             if j in cue_pairs:
                 p = pred[cue_pairs[j]]
                 if not _overlaps(p.content, g.content):
                     sub = "no predicted content" if not p.content else "disjoint content"
-                    add("c content not matched", sub, ctx + f" PRED={_spans_text(text, p.content)!r}")
+                    pred_content = _spans_text(text, p.content)
+                    add("c content not matched", sub, ctx + f" PRED={pred_content!r}")
                 elif g.source is None:
                     add("d source", "extra source (gold none)", ctx)
                 elif p.source is None:
@@ -353,6 +362,7 @@ def buckets(docs: list[tuple[str, str, list[Attribution]]], parsed: list[Doc], t
         print("  ", ", ".join(f"{k:.2f}: {hist[k]}" for k in sorted(hist)))
         if model is not None:
             print(f"   threshold {model.threshold}")
+    return records
 
 
 def _context(doc: Doc, text: str, g: Attribution) -> str:
@@ -372,7 +382,9 @@ def main() -> None:
     parser.add_argument("--end", type=int, default=None)
     parser.add_argument("--show", default="", help="cue | spurious | source | content")
     parser.add_argument("--top", type=int, default=40)
-    parser.add_argument("--buckets", action="store_true", help="why each gold attribution is missed")
+    parser.add_argument(
+        "--buckets", action="store_true", help="why each gold attribution is missed"
+    )
     parser.add_argument(
         "--models",
         type=Path,

@@ -263,6 +263,22 @@ def _after_colon(text: str, clause_end: int, regions: RegionIndex) -> list[Span]
     return [(k, end)]
 
 
+def _quote_right_after(text: str, att: Attribution, regions: RegionIndex) -> list[Span]:
+    """ "asked, “Really?”", "tweeted:\u00a0“…”": a quote right after the cue and a comma or colon
+    is its content, however the parser attached it (it often hangs the quote, or the sentence
+    after it, somewhere else)."""
+    j = att.cue_span[1]
+    k = j
+    while k < len(text) and k < j + 4 and text[k] in " ,:\u00a0\t":
+        k += 1
+    if not any(ch in ",:" for ch in text[j:k]):
+        return []
+    region = regions.first_after(k)
+    if region is None or region.start != k:
+        return []
+    return [(region.start, region.end)]
+
+
 def _paragraph(text: str, offset: int) -> Span:
     """The paragraph (line) around ``offset``."""
     end = text.find("\n", offset)
@@ -326,6 +342,8 @@ def find_content(text: str, att: Attribution, regions: RegionIndex) -> list[Span
     else:
         paragraph_end = _paragraph(text, att.cue.idx)[1]
         colon = _after_colon(text, min(subtree_span(att.cue)[1], paragraph_end), regions)
+        if not colon and att.cue_class not in ("noun", "adj"):
+            colon = _quote_right_after(text, att, regions)
         spans = colon or _clause_content(att)
         if att.cue_class == "adj":
             pass  # an adjective's content is its own complement only

@@ -121,7 +121,7 @@ def _find_source(text: str, att: Attribution) -> tuple[Span, Token] | None:
     hops = 0
     node = cue
     # Inherit the head's subject through "and asserted", "…, noting", but not "Asked whether …".
-    while subj is None and node.dep_ in INHERIT_DEPS and node.tag_ != "VBN" and hops < 3:
+    while subj is None and node.dep_ in INHERIT_DEPS and not _bare_participle(node) and hops < 3:
         # "without mentioning" (pcomp of a prep): climb past the preposition to its verb.
         node = node.head.head if node.dep_ == "pcomp" else node.head
         subj = _subject(node)
@@ -141,6 +141,14 @@ def _find_source(text: str, att: Attribution) -> tuple[Span, Token] | None:
             return trim(text, subtree_span(poster)), poster
         return token_span(subj), head
     return trim(text, _noun_phrase(subj)), subj
+
+
+def _bare_participle(verb: Token) -> bool:
+    """A past participle without a perfect auxiliary ("Asked whether …", "… , known for"): its
+    head's subject is not its speaker. "… but has said that …" inherits like any conjunct."""
+    return verb.tag_ == "VBN" and not any(
+        c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children
+    )
 
 
 def _agent(verb: Token) -> Token | None:
