@@ -351,18 +351,35 @@ def find_content(text: str, att: Attribution, regions: RegionIndex) -> list[Span
             # A noun's content is its own clause or an adjacent quote, never a nearby phrase.
             spans = spans or _adjacent_quote(text, att, regions)
         else:
-            spans = spans or _parenthetical_content(att)
-            spans = spans or _adjacent_quote(text, att, regions) or _inverted_content(att)
-            spans = spans or _right_complements(att)
+            # Each fallback counts only if something of it lies in the cue's paragraph (a quote
+            # ending the previous paragraph is no content of "X did not respond to a request").
+            paragraph = _paragraph(text, att.cue.idx)
+            for fallback in (
+                lambda: _parenthetical_content(att),
+                lambda: _adjacent_quote(text, att, regions),
+                lambda: _inverted_content(att),
+                lambda: _right_complements(att),
+            ):
+                if spans:
+                    break
+                spans = _clip(fallback(), paragraph)
     if not colon:
         # The parser sometimes joins paragraphs into one sentence (a quote ending in ” with no
         # period after it): content read off the parse never reaches past the cue's paragraph.
         spans = _clip(spans, _paragraph(text, att.cue.idx))
     spans = _expand_to_regions(spans, regions, att.cue_span)
     cue_tok: Token = att.cue
+    # "information that government officials said would …": the parser hangs the relative
+    # pronoun on the clause, so the clause's span runs over the speaker; the speaker is no content.
+    cut = [token_span(cue_tok)] + [
+        subtree_span(c) for c in cue_tok.children if c.dep_ == "nsubj" and c.i < cue_tok.i
+    ]
     out: list[Span] = []
     for span in spans:
-        for piece in subtract(span, token_span(cue_tok)):
+        pieces = [span]
+        for hole in cut:
+            pieces = [p for piece in pieces for p in subtract(piece, hole)]
+        for piece in pieces:
             s, e = _strip_marks(text, piece)
             if e > s:
                 out.append((s, e))
