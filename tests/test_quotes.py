@@ -467,3 +467,55 @@ def test_passive_attitude_holder_is_the_source(nlp) -> None:  # type: ignore[no-
     # A raised subject is still not a source.
     quotes = run(nlp, "The senator is expected to win the primary easily.")
     assert all(q.source is None for q in quotes)
+
+
+# ------------------------------------------------------------- recall round (issue 10, buckets)
+
+
+def test_mistyped_marks_still_pair() -> None:
+    # An opening mark typed for the closing one, and a closing one typed for the opener.
+    text = "“Do you want to be associated with a fascist?“ he asked.\n”Isis is evil,” wrote Pete."
+    inner = [text[r.inner_start : r.inner_end] for r in find_regions(text)]
+    assert inner == ["Do you want to be associated with a fascist?", "Isis is evil,"]
+    assert all(r.closed for r in find_regions(text))
+
+
+def test_quote_right_after_cue_and_comma_is_content(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Co-anchor Norah O’Donnell, who was off-screen, then loudly asked, “Really?”\n\n"
+        "Debate on the remark was not confined to the show."
+    )
+    (q,) = by_cue(run(nlp, text), "asked")
+    assert [text[s:e] for s, e in q.content.spans] == ["Really?"]
+    assert q.source is not None and "O’Donnell" in q.source.text
+
+
+def test_speaker_in_a_relative_clause_is_not_content(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The journalists chose to withhold some information that government officials said "
+        "would compromise national security."
+    )
+    (q,) = by_cue(run(nlp, text), "said")
+    assert q.source is not None and q.source.text == "government officials"
+    assert not any(s <= q.source.start < e for s, e in q.content.spans)
+    assert "would compromise national security" in q.content.text
+
+
+def test_perfect_conjunct_inherits_the_subject(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Clinton has expressed concerns but has said she wants to see the bill move forward."
+    (q,) = by_cue(run(nlp, text), "has said")
+    assert q.source is not None and q.source.text == "Clinton"
+
+
+def test_addressee_is_not_the_content(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Todd questioned Pence about that position."
+    (q,) = by_cue(run(nlp, text), "questioned")
+    assert q.content.text == "that position"
+    assert q.source is not None and q.source.text == "Todd"
+
+
+def test_stance_noun_object_points_to_its_target(nlp) -> None:  # type: ignore[no-untyped-def]
+    # PolNeAR: "voiced a wish for X", "took aim at X": the content is X, not the noun.
+    text = "Senators expressed concern over the nuclear deal."
+    (q,) = by_cue(run(nlp, text), "expressed")
+    assert q.content.text == "the nuclear deal"

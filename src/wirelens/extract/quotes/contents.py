@@ -11,7 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from ..doctext import doc_text
-from .cues import Attribution, channel_nouns, hand_lexicon
+from .cues import NOUN_CUES, Attribution, channel_nouns, hand_lexicon, learned_nouns
 from .marks import RegionIndex
 from .spans import Span, subtract, subtree_span, token_span, trim
 from .turns import turn_content
@@ -79,6 +79,9 @@ def _clause_content(att: Attribution) -> list[Span]:
         return [subtree_span(subjects[0]), subtree_span(xcomps[0])]
     if att.cue_class in XCOMP_CLASSES and xcomps:
         return [subtree_span(c) for c in xcomps]
+    about = _about_object(att)
+    if about:
+        return about
     if att.lemma in DOBJ_CONTENT or att.cue_class in ("learned", "model"):
         objs = [
             c
@@ -117,6 +120,44 @@ def _clause_content(att: Attribution) -> list[Span]:
         ]
         if preps:
             return [subtree_span(preps[0])]
+    return []
+
+
+# Prepositions that carry what an addressee was told about or a stance noun is aimed at.
+ABOUT_PREPS = frozenset({"about", "of", "for", "on", "over", "at", "to", "against"})
+ADDRESSEE_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+ADDRESSEE_PRONOUNS = frozenset({"him", "her", "them", "us", "me", "you"})
+
+
+def _about_object(att: Attribution) -> list[Span]:
+    """What the cue is about when its object is not the content: an addressee ("questioned
+    Pence about that position", "criticized Ford for opening …") or a stance noun of a light verb
+    ("voiced a wish for …", "took aim at …", "cast a vote for her")."""
+    cue = att.cue
+    obj = next((c for c in cue.children if c.dep_ in ("dobj", "dative") and c.i > cue.i), None)
+    if obj is None:
+        return []
+    addressee = (
+        obj.lower_ in ADDRESSEE_PRONOUNS or obj.ent_type_ in ADDRESSEE_ENTS or obj.pos_ == "PROPN"
+    )
+    stance = obj.pos_ == "NOUN" and (
+        obj.lemma_.lower() in NOUN_CUES or obj.lemma_.lower() in learned_nouns()
+    )
+    if not addressee and not stance:
+        return []
+    holders = [cue, obj] if stance else [cue]
+    for holder in holders:
+        for prep in holder.children:
+            if (
+                prep.dep_ == "prep"
+                and prep.i > obj.i
+                and prep.lower_ in ABOUT_PREPS
+                and not _is_when_or_where(prep)
+                and not _is_channel_prep(prep)
+            ):
+                target = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+                if target is not None:
+                    return [subtree_span(target)]
     return []
 
 

@@ -46,6 +46,16 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum()
 
 
+def _closes(prev: str, nxt: str) -> bool:
+    """A mark right after a word or sentence end and before a space or punctuation closes."""
+    return not prev.isspace() and (nxt.isspace() or nxt in ",.;:!?")
+
+
+def _opens(prev: str, nxt: str) -> bool:
+    """A mark after a space (or the paragraph start) and right before a word opens."""
+    return (prev.isspace() or prev in "(\u202a") and _is_word(nxt)
+
+
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = []
     start = 0
@@ -95,6 +105,12 @@ def _scan(text: str, lo: int, hi: int) -> list[Region]:
         if ch == "“" and open_char == "„":
             regions.append(Region(open_at, i + 1, True))  # German-style „…“
             open_at, open_char = -1, ""
+        elif ch == "“" and open_char == "“" and _closes(prev, nxt):
+            # An opening mark typed for the closing one ("… a fascist?“ he asked").
+            regions.append(Region(open_at, i + 1, True))
+            open_at, open_char = -1, ""
+        elif ch == "”" and open_at < 0 and _opens(prev, nxt):
+            open_at, open_char = i, "“"  # a closing mark typed for the opening one ("”Isis …")
         elif ch in OPENERS and open_char not in ("“", "«", "„", '"'):
             open_at, open_char = i, ch
         elif ch in CLOSERS and open_at >= 0 and open_char != "‘":
