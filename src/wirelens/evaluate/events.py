@@ -11,14 +11,18 @@ gold quad, ``gold_penta``) and per-class precision/recall/F1.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from spacy.language import Language
 
 from ..extract.events.classifier import (
     ALPHA_GRID,
     C_GRID,
     DENSE_GRID,
     PRIOR_GRID,
+    Features,
     Settings,
     choose_settings,
     featurize,
@@ -45,8 +49,16 @@ def _resolve(path: Path) -> tuple[Path, Path | None]:
     return path, None
 
 
+Featurizer = Callable[[Language, Sequence[PairExample]], list[Features]]
+
+
 def score_plv(
-    path: Path, folds: int = 5, extra: Path | None = None, seed: int = 0, tune: bool = True
+    path: Path,
+    folds: int = 5,
+    extra: Path | None = None,
+    seed: int = 0,
+    tune: bool = True,
+    featurizer: Featurizer = featurize,
 ) -> dict[str, Any]:
     """Stratified ``folds``-fold cross-validation of the classifier on a PLV-format file.
 
@@ -55,6 +67,8 @@ def score_plv(
     With ``tune``, each fold's :class:`Settings` (C, tok2vec scale, quad-head weight, lexicon
     prior) are chosen by :func:`choose_settings` on an inner split of that fold's training data
     only (nested), as ``scripts/train_events.py`` does on all the data; without, the defaults.
+    ``featurizer`` replaces the shipped features (``scripts/events_encoder_probe.py`` adds a
+    sentence encoder's vectors to them).
     """
     from sklearn.model_selection import StratifiedKFold
 
@@ -65,8 +79,8 @@ def score_plv(
     examples = read_plv(plv_path)
     extra_examples: list[PairExample] = read_gsr(gsr_path) if gsr_path else []
     nlp = load_nlp()
-    feats = featurize(nlp, examples)
-    extra_feats = featurize(nlp, extra_examples)
+    feats = featurizer(nlp, examples)
+    extra_feats = featurizer(nlp, extra_examples)
     labels = [e.label for e in examples]
     quads = quad_labels(examples)
     extra_quads = quad_labels(extra_examples)
