@@ -60,6 +60,24 @@ def test_text_report_shows_header_and_actors() -> None:
     assert "Secretary-General" in result.stdout
 
 
+def test_text_report_marks_a_negated_cue_once() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from wirelens.model import Article
+    from wirelens.pipeline import default_pipeline
+    from wirelens.report import print_report
+
+    text = "Russia did not say how many units were being withdrawn."
+    analysis = default_pipeline().analyze(Article(id="neg", text=text))
+    assert [q.negated for q in analysis.quotes] == [True]
+    out = StringIO()
+    print_report(analysis, Console(file=out, width=200))
+    assert "did not say" in out.getvalue()
+    assert "not did not" not in out.getvalue()
+
+
 def test_batch_prints_json_lines_and_reports_bad_files(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
     (tmp_path / "b.jsonl").write_text(

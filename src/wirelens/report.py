@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from rich.console import Console, Group, RenderableType
@@ -79,6 +80,9 @@ def _actor_name(analysis: Analysis, actor_id: str | None) -> str:
     return actor.name if actor else ""
 
 
+_NEGATOR = re.compile(r"\b(?:not|never|no)\b|n't", re.IGNORECASE)
+
+
 def _quotes(analysis: Analysis) -> Table:
     table = _table("quotes", ["id", "kind", "source", "cue", "content", "channel / via"])
     for quote in analysis.quotes:
@@ -87,8 +91,8 @@ def _quotes(analysis: Analysis) -> Table:
             resolved = _actor_name(analysis, quote.source.actor_id)
             source = quote.source.text + (f" → {resolved}" if resolved else "")
         cue = quote.cue.text if quote.cue else ""
-        if quote.negated:
-            cue = f"not {cue}"
+        if quote.negated and not _NEGATOR.search(cue):
+            cue = f"not {cue}"  # "did not say" already says so
         channel = " / ".join(x for x in (quote.channel, quote.via and f"via {quote.via}") if x)
         table.add_row(quote.id, quote.kind, source, cue, _clip(quote.content.text), channel)
     return table
