@@ -224,6 +224,20 @@ def test_near_duplicate_wire_copies_share_a_story(store: Store) -> None:
     assert stories[other.article.id] == other.article.id
 
 
+def test_replacing_a_storys_first_article_repoints_the_story(store: Store) -> None:
+    url = "https://example.org/baltic-radar"
+    first = analysis_of(STORY, outlet="Wire", url=url)
+    copy = analysis_of("TALLINN (Wire) - " + STORY, outlet="Daily")
+    store.write_batch([flatten(first)])
+    store.write_batch([flatten(copy)])
+    updated = analysis_of(STORY.replace("40 engineers", "45 engineers"), outlet="Wire", url=url)
+    result = store.write_batch([flatten(updated)])
+    assert result.replaced == [first.article.id]
+    stories = dict(store.con.execute("SELECT article_id, story_id FROM articles").fetchall())
+    # the copy now names the story; the new version joins it; nothing points at the old id
+    assert stories == {copy.article.id: copy.article.id, updated.article.id: copy.article.id}
+
+
 def test_minhash_estimates_word_5gram_jaccard() -> None:
     def shingles(text: str) -> set[tuple[str, ...]]:
         words = re.findall(r"\w+", text.lower())

@@ -14,7 +14,8 @@ Writes are idempotent: an article is identified by the hash of its normalised te
 (``Article.id``), one already stored is skipped, and a new text at a URL already stored replaces
 the old article and all its rows in the same transaction. Near-duplicate copies of one wire story
 (word 5-gram Jaccard >= 0.8, estimated with MinHash and found with LSH bands) share
-``articles.story_id``: the id of the first stored article of the story.
+``articles.story_id``: the id of the first stored article of the story (of the first one left,
+once that one has been replaced by a newer version of its URL).
 """
 
 from __future__ import annotations
@@ -676,6 +677,7 @@ class Store:
             old_ids = [row[0] for row in old]
             if old_ids:
                 self._delete(old_ids)
+                self._repoint_stories(old_ids)
                 result.replaced.extend(old_ids)
         stories = self._link_stories(chosen)
         now = datetime.now()
@@ -713,6 +715,20 @@ class Store:
             self.con.execute(
                 f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [article_ids]
             )
+
+    def _repoint_stories(self, deleted: list[str]) -> None:
+        """Stories named after a deleted article take the id of their first remaining one.
+
+        A story's id is its first stored article's; when that article is replaced (a newer
+        version of its URL), the other copies would otherwise point at an id no longer stored.
+        """
+        self.con.execute(
+            "UPDATE articles SET story_id = r.first_id FROM ("
+            "  SELECT story_id AS old_id, first(article_id ORDER BY ingested_at, article_id)"
+            "  AS first_id FROM articles WHERE story_id IN (SELECT unnest(?)) GROUP BY story_id"
+            ") r WHERE articles.story_id = r.old_id",
+            [deleted],
+        )
 
     def _link_stories(self, chosen: dict[str, Rows]) -> dict[str, str]:
         """story_id per new article: that of its closest near-duplicate, else its own id."""
