@@ -143,3 +143,20 @@ def test_known_name_inside_a_longer_entity(nlp) -> None:  # type: ignore[no-unty
     assert mention_texts(analysis, zelensky) == ["Volodymyr Zelenskyy"]
     assert not any("Zelenskyy" in a.name and a.kind != "person" for a in analysis.actors)
     assert not any(a.name == "European" for a in analysis.actors)
+
+
+def test_titled_one_word_name_is_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    a = run(nlp, "President Bush said the talks had failed.")
+    bush = by_name(a, "Bush")
+    assert bush.kind == "person" and bush.roles == ["President"] and bush.sector == "GOV"
+    # without a title a lone capitalised word stays out: too often a misread common word
+    assert run(nlp, "Bush said the talks had failed.").actors == []
+
+
+def test_surname_that_names_a_country_reads_as_the_country(nlp) -> None:  # type: ignore[no-untyped-def]
+    # Luís Montenegro (Portugal's prime minister from 2024) is in the gazetteer
+    a = run(nlp, "Montenegro and Serbia signed a border deal.", published="2024-06-01")
+    montenegro = by_name(a, "Montenegro")
+    assert (montenegro.kind, montenegro.country) == ("country", "MNE")
+    full = run(nlp, "Luís Montenegro met António Costa in Lisbon.", published="2024-06-01")
+    assert by_name(full, "Luís Montenegro").country == "PRT"

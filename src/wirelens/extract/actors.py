@@ -173,7 +173,7 @@ class _ActorBuilder:
             # A capital or seat of government is its country's government only where it acts.
             return self.country(seat.iso3) if self.speaks_for(span) else None
         label = span.label_
-        if label == "PERSON" and len(span) > 1 and span[0].is_title:
+        if label == "PERSON" and span[0].is_title and (len(span) > 1 or self.titled(span)):
             return self.draft(("person", text), text, "person")
         if label == "ORG" and any(t.is_alpha for t in span):
             return self.unknown_org(span)
@@ -182,6 +182,11 @@ class _ActorBuilder:
         if label in {"GPE", "LOC", "FAC"} and span.root.dep_ in {"nsubj", "nsubjpass"}:
             return self.draft(("unknown", text), text, "unknown")
         return None
+
+    def titled(self, span: Span) -> bool:
+        """A known role right before a one-word name ("President Obama"): a person, not noise."""
+        prefix = _role_prefix(span)
+        return prefix is not None and bool(self.gazetteer.roles_in(prefix.text))
 
     def speaks_for(self, span: Span) -> bool:
         """Whether a seat of government acts: "the Kremlin said", "White House officials", "Kremlin

@@ -297,11 +297,16 @@ class Gazetteer:
             for name in (person.name, *person.aliases):
                 self._person_names.setdefault(_key(name), []).append(person)
                 surname = _surname(name, person.country)
-                if " " in name.strip() and surname != name:
+                # a surname that names a place ("Luís Montenegro") is read as the place alone
+                if " " in name.strip() and surname != name and not self._place_name(surname):
                     entries = self._surnames.setdefault(_key(surname), [])
                     if person not in entries:
                         entries.append(person)
         self._role_words = max((len(key.split()) for key in self.roles), default=0)
+
+    def _place_name(self, name: str) -> bool:
+        key = _key(name)
+        return key in self._country_names or key in self._capitals or key in self._metonyms
 
     @classmethod
     def from_dir(cls, directory: Traversable | Path) -> Gazetteer:
