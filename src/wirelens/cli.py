@@ -181,6 +181,20 @@ def eval_events(
     typer.echo(events.format_report(scores))
 
 
+@eval_app.command("actors")
+def eval_actors(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(help="The events directory (plover_gsr_cameo/PLOVER_GSR_CAMEO.json)."),
+    ] = None,
+) -> None:
+    """Actors and places: participants found, country and sector coding, event places found."""
+    from .evaluate import actors
+
+    scores = actors.score_gold(_corpus_dir(directory, "events"))
+    typer.echo(actors.format_report(scores))
+
+
 @eval_app.command("claims")
 def eval_claims(
     data: Annotated[
