@@ -160,3 +160,26 @@ def test_surname_that_names_a_country_reads_as_the_country(nlp) -> None:  # type
     assert (montenegro.kind, montenegro.country) == ("country", "MNE")
     full = run(nlp, "Luís Montenegro met António Costa in Lisbon.", published="2024-06-01")
     assert by_name(full, "Luís Montenegro").country == "PRT"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country", "sector"),
+    [
+        ("Afghan rebels kidnapped two advisers.", "Afghan rebels", "AFG", "REB"),
+        ("Serbian forces shelled the village.", "Serbian forces", "SRB", "MIL"),
+        ("Syrian refugees crossed the border.", "Syrian refugees", "SYR", "REF"),
+        ("Lukashenko told Russian media the West wants war.", "Russian media", "RUS", "JRN"),
+    ],
+)
+def test_demonym_on_a_sector_noun_is_that_part_of_the_country(  # type: ignore[no-untyped-def]
+    nlp, text: str, name: str, country: str, sector: str
+) -> None:
+    group = by_name(run(nlp, text), name)
+    assert (group.kind, group.country, group.sector) == ("group", country, sector)
+    assert mention_texts(run(nlp, text), group) == [name]
+
+
+def test_demonym_on_other_nouns_stays_the_government(nlp) -> None:  # type: ignore[no-untyped-def]
+    a = run(nlp, "Russian officials rejected the plan.")
+    russia = by_name(a, "Russia")
+    assert (russia.kind, russia.sector) == ("country", "GOV")

@@ -37,6 +37,29 @@ ORG_SECTOR_WORDS = {
     "court": "JUD", "police": "COP", "party": "PTY", "intelligence": "SPY", "news": "JRN",
     "agency": "GOV", "press": "GOV", "television": "JRN", "newspaper": "JRN",
 }  # fmt: skip
+# Nouns naming a part of a country's people ("Afghan rebels", "Serbian forces", "French workers"):
+# with a demonym or country name in front, the actor is that part (PLOVER: country + sector),
+# not the government. Only nouns whose sector is unambiguous.
+GROUP_SECTOR_NOUNS = {
+    **dict.fromkeys((
+        "troop", "force", "soldier", "army", "military", "aircraft", "warplane", "jet", "tank",
+        "serviceman", "servicemen", "navy", "artillery", "paratrooper", "marine", "gunship",
+        "helicopter", "battalion", "brigade", "warship", "submarine",
+    ), "MIL"),
+    **dict.fromkeys(("rebel", "insurgent", "militant", "guerrilla", "separatist"), "REB"),
+    **dict.fromkeys((
+        "civilian", "villager", "resident", "protester", "protestor", "demonstrator", "activist",
+        "population",
+    ), "CVL"),
+    **dict.fromkeys(("parliament", "lawmaker", "legislator", "legislature"), "LEG"),
+    **dict.fromkeys(("police", "policeman", "policemen"), "COP"),
+    **dict.fromkeys(("journalist", "reporter", "media", "medium"), "JRN"),  # "media" lemma: medium
+    "refugee": "REF", "worker": "LAB", "opposition": "OPP", "court": "JUD", "judge": "JUD",
+    "student": "EDU", "doctor": "MED",
+}  # fmt: skip
+# words allowed between the demonym and that noun ("Russian civilian advisers" -> no: "adviser"
+# is not listed; "Ukrainian armed forces" -> yes)
+_GROUP_GAP_DEPS = {"amod", "compound", "nmod", "cc", "conj"}
 
 
 @dataclass
@@ -183,6 +206,29 @@ class _ActorBuilder:
             return self.draft(("unknown", text), text, "unknown")
         return None
 
+    def sector_group(self, span: Span) -> tuple[_Draft, Span] | None:
+        """ "Afghan rebels", "the Ukrainian army": a country's part named by a sector noun.
+
+        Returns the group's draft and its mention (demonym through the noun), or None when
+        ``span`` is not a country name or demonym modifying such a noun.
+        """
+        root = span.root
+        head = root.head
+        if root.dep_ not in {"amod", "compound", "nmod"} or head.i < span.end:
+            return None
+        sector = GROUP_SECTOR_NOUNS.get(head.lemma_.lower()) if head.pos_ == "NOUN" else None
+        if sector is None:
+            return None
+        if any(t.dep_ not in _GROUP_GAP_DEPS for t in span.doc[span.end : head.i]):
+            return None
+        country = self.gazetteer.country(span.text)
+        if country is None:
+            return None
+        mention = span.doc[span.start : head.i + 1]
+        draft = self.draft(("group", f"{country.iso3}:{sector}"), mention.text, "group")
+        draft.country, draft.sector = country.iso3, sector
+        return draft, mention
+
     def titled(self, span: Span) -> bool:
         """A known role right before a one-word name ("President Obama"): a person, not noise."""
         prefix = _role_prefix(span)
@@ -289,6 +335,9 @@ def extract_actors(doc: Doc, analysis: Analysis) -> None:
         if _overlaps(span, builder.role_spans):
             continue  # "State" in "Secretary of State"
         draft = builder.surname_owner(span) if len(span) == 1 else None
+        group = builder.sector_group(span) if draft is None else None
+        if group is not None:
+            draft, span = group
         draft = draft or builder.classify(span)
         if draft is None:
             continue

@@ -88,18 +88,37 @@ def topic_of(
 
 
 def _score(
-    statement: Statement, topic: Topic, draft: Draft, draft_topic: Topic, analysis: Analysis
+    statement: Statement,
+    topic: Topic,
+    draft: Draft,
+    draft_topic: Topic,
+    side_mentions: dict[str, list[tuple[int, int]]],
 ) -> float:
     shared_groups = len(topic.groups & draft_topic.groups)
     shared_lemmas = len(topic.lemmas & draft_topic.lemmas)
     if shared_groups == 0 and shared_lemmas < 2:
         return 0.0
     score = shared_groups + min(1.0, 0.5 * shared_lemmas)
-    actor = analysis.actor(draft.source_actor_id)
     s, e = statement.about
-    if actor is not None and any(s <= ms and me <= e for ms, me in actor.mentions):
-        score += 1.0  # "… from the Russian side" names whose claim it is
+    mentions = side_mentions.get(draft.source_actor_id or "", [])
+    if any(s <= ms and me <= e for ms, me in mentions):
+        score += 1.0  # "… from the Russian side", "the return of Russian troops": whose claim
     return score
+
+
+def side_mentions(analysis: Analysis) -> dict[str, list[tuple[int, int]]]:
+    """Actor id -> its mentions; a country's also include those of its sector groups ("the
+    return of some Russian troops" names Russia, as it did before the troops were an actor)."""
+    groups: dict[str, list[tuple[int, int]]] = {}
+    for actor in analysis.actors:
+        if actor.kind == "group" and actor.country and actor.sector:
+            groups.setdefault(actor.country, []).extend(actor.mentions)
+    return {
+        a.id: [*a.mentions, *groups.get(a.country or "", [])]
+        if a.kind == "country"
+        else list(a.mentions)
+        for a in analysis.actors
+    }
 
 
 def actor_countries(analysis: Analysis) -> dict[str, str]:
@@ -159,6 +178,7 @@ def topic_target(
     best: tuple[float, int] | None = None
     chosen: Draft | None = None
     countries = actor_countries(analysis)
+    mentions = side_mentions(analysis)
     speaker = frozenset({statement.speaker}) if statement.speaker else frozenset()
     for i, draft in enumerate(drafts):
         if draft.quote is not None and draft.quote.id == statement.quote_id:
@@ -170,7 +190,7 @@ def topic_target(
         )
         if ours != own:
             continue
-        score = _score(statement, topic, draft, topics[i], analysis)
+        score = _score(statement, topic, draft, topics[i], mentions)
         if score <= 0:
             continue
         key = (score, -draft.start)
