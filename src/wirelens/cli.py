@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -125,6 +126,18 @@ def _report_rejections(rejected: list[Rejected], analysed: int) -> None:
         typer.echo(f"  {item.source}: {item.reason}", err=True)
 
 
+@contextmanager
+def _scoring() -> Iterator[None]:
+    """A corpus that is missing, empty or malformed: one clear line and exit code 2."""
+    from .evaluate import CorpusError
+
+    try:
+        yield
+    except CorpusError as error:
+        stderr.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from error
+
+
 def _corpus_dir(path: Path | None, default: str, base: Path | None = None) -> Path:
     """The corpus to score: the given path, or ``default`` under ``base`` (../shared/data)."""
     import os
@@ -146,7 +159,8 @@ def eval_times(
     """Time expressions: span F1 (strict, relaxed), type accuracy and value F1, TempEval-3 style."""
     from .evaluate import timeml
 
-    scores = timeml.score_directory(_corpus_dir(directory, "time-normalization/te3-platinum"))
+    with _scoring():
+        scores = timeml.score_directory(_corpus_dir(directory, "time-normalization/te3-platinum"))
     typer.echo(timeml.format_report(scores))
 
 
@@ -161,7 +175,8 @@ def eval_attribution(
     """Quotes: P/R/F1 of content, source and cue (overlap and exact), and all three together."""
     from .evaluate import polnear
 
-    scores = polnear.score_directory(_corpus_dir(directory, "polnear/data/dev"), limit=limit)
+    with _scoring():
+        scores = polnear.score_directory(_corpus_dir(directory, "polnear/data/dev"), limit=limit)
     typer.echo(polnear.format_report(scores))
 
 
@@ -177,7 +192,8 @@ def eval_events(
     """Events: cross-validated PLOVER 15-class and quad accuracy on PLV train."""
     from .evaluate import events
 
-    scores = events.score_plv(_corpus_dir(directory, "events"), folds=folds, seed=seed)
+    with _scoring():
+        scores = events.score_plv(_corpus_dir(directory, "events"), folds=folds, seed=seed)
     typer.echo(events.format_report(scores))
 
 
@@ -191,7 +207,8 @@ def eval_actors(
     """Actors and places: participants found, country and sector coding, event places found."""
     from .evaluate import actors
 
-    scores = actors.score_gold(_corpus_dir(directory, "events"))
+    with _scoring():
+        scores = actors.score_gold(_corpus_dir(directory, "events"))
     typer.echo(actors.format_report(scores))
 
 

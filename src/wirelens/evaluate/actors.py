@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Analysis, Article
+from . import CorpusError
 
 GSR_FILE = Path("plover_gsr_cameo") / "PLOVER_GSR_CAMEO.json"
 IGO = "IGO"
@@ -69,7 +70,14 @@ def read_gold(path: Path) -> list[GoldSentence]:
     """The gold records with text, from the JSON file or the events/ directory holding it."""
     if path.is_dir():
         path = path / GSR_FILE if (path / GSR_FILE).is_file() else path / GSR_FILE.name
-    records = json.loads(path.read_text(encoding="utf-8"))
+    if not path.is_file():
+        raise CorpusError(f"no PLOVER gold records at {path}")
+    try:
+        records = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise CorpusError(f"{path} is not JSON: {error}") from error
+    if not isinstance(records, list):
+        raise CorpusError(f"{path}: expected a JSON list of PLOVER records")
     out: list[GoldSentence] = []
     for rec in records:
         text = rec.get("text")

@@ -31,6 +31,7 @@ from ..extract.events.classifier import (
 )
 from ..extract.events.data import PairExample, read_gsr, read_plv
 from ..extract.events.lexicon import type_info
+from . import CorpusError
 
 PLV_FILE = Path("plv") / "PLV_train.tsv"
 GSR_FILE = Path("plover_gsr_cameo") / "PLOVER_GSR_CAMEO.json"
@@ -75,6 +76,10 @@ def score_plv(
     from ..pipeline import load_nlp
 
     plv_path, gsr_path = _resolve(path)
+    if not plv_path.is_file():
+        raise CorpusError(
+            f"no PLV_train.tsv at {plv_path} (give the file or the events/ directory)"
+        )
     gsr_path = extra if extra is not None else gsr_path
     examples = read_plv(plv_path)
     extra_examples: list[PairExample] = read_gsr(gsr_path) if gsr_path else []

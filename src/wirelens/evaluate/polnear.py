@@ -31,6 +31,7 @@ from typing import Any
 
 from ..model import Analysis, Article
 from ..pipeline import Extractor
+from . import CorpusError
 
 Span = tuple[int, int]
 Spans = tuple[Span, ...]
@@ -265,6 +266,8 @@ def score_directory(
     from ..pipeline import Pipeline, load_nlp
 
     docs = read_directory(Path(path), limit)
+    if not docs:
+        raise CorpusError(f"no PolNeAR documents (text/*.txt with attributions/*.ann) in {path}")
     pipeline = Pipeline(nlp=load_nlp(), extractors=extractors or default_extractors())
     articles = (Article(id=name, text=text) for name, text, _ in docs)
     total = Tally()

@@ -23,6 +23,7 @@ from typing import Any
 from spacy.language import Language
 
 from ..model import Analysis, Article, Time
+from . import CorpusError
 
 
 @dataclass
@@ -214,6 +215,8 @@ def _errors(doc: TimeMLDocument, predicted: list[Time]) -> list[dict[str, Any]]:
 def score_directory(path: Path, nlp: Language | None = None) -> dict[str, Any]:
     """Score every ``*.tml`` file under ``path`` (TempEval-3 Task A measures)."""
     docs = [read_timeml(p) for p in sorted(Path(path).glob("*.tml"))]
+    if not docs:
+        raise CorpusError(f"no TimeML .tml files in {path}")
     return score_documents(docs, nlp)
 
 
