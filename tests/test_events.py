@@ -197,3 +197,13 @@ def test_cameo_table_agrees_with_shared_codebooks(shared_data: Path) -> None:
             mapped = "YIELD"  # the map lists root 08 under both CONCEDE and RETREAT
         expected = {"CONCEDE": "YIELD"}.get(mapped or "", mapped)
         assert entry.plover == expected, code
+
+
+def test_speech_accuses_only_the_party_named_where_it_accuses(pipeline: Pipeline) -> None:
+    text = (
+        "Lukashenko said: “We met Germany and France in Minsk last week. The talks were long. "
+        "The United States is spreading propaganda about our exercises.”"
+    )
+    a = run(pipeline, text)
+    accused = {e.target.country for e in a.events if e.type == "ACCUSE" and e.target}
+    assert accused == {"USA"}  # not Germany or France, named two sentences earlier

@@ -196,13 +196,11 @@ def _speech_candidates(
             country=speaker.country if speaker else None,
             sector=speaker.sector if speaker else None,
         )
-        words = {
-            t.lemma_.lower() for cs, ce in quote.content.spans for t in token_span(doc, cs, ce)
-        }
-        if not words & ACCUSING_WORDS:
+        accusing = _accusing_sentences(doc, quote.content.spans)
+        if not accusing:
             continue
         seen: set[str] = set()
-        for s, e, actor in mentions.inside(quote.content.spans):
+        for s, e, actor in mentions.inside(accusing):
             if actor.id in seen or actor.id == source.actor_id:
                 continue
             if speaker is not None and actor.country and actor.country == speaker.country:
@@ -217,6 +215,20 @@ def _speech_candidates(
                 sector=actor.sector,
             )
             out.append(_Candidate(cue, None, source, target, None, speech=True))
+    return out
+
+
+def _accusing_sentences(doc: Doc, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of a statement's content in a sentence with an accusing word: its target is
+    named there, not anywhere in a long statement (a transcript turn names a dozen parties)."""
+    out: list[tuple[int, int]] = []
+    for cs, ce in spans:
+        for t in token_span(doc, cs, ce):
+            if t.lemma_.lower() in ACCUSING_WORDS:
+                sent = t.sent
+                part = (max(cs, sent.start_char), min(ce, sent.end_char))
+                if part not in out:
+                    out.append(part)
     return out
 
 
