@@ -207,3 +207,10 @@ def test_speech_accuses_only_the_party_named_where_it_accuses(pipeline: Pipeline
     a = run(pipeline, text)
     accused = {e.target.country for e in a.events if e.type == "ACCUSE" and e.target}
     assert accused == {"USA"}  # not Germany or France, named two sentences earlier
+
+
+def test_a_build_up_is_mobilize_whatever_the_classifier_says(pipeline: Pipeline) -> None:
+    a = run(pipeline, "The senators discussed Russia’s military build-up on Ukraine’s borders.")
+    assert {(e.type, e.actor.country, e.trigger.text) for e in a.events} == {
+        ("MOBILIZE", "RUS", "build-up")
+    }
