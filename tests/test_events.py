@@ -214,3 +214,14 @@ def test_a_build_up_is_mobilize_whatever_the_classifier_says(pipeline: Pipeline)
     assert {(e.type, e.actor.country, e.trigger.text) for e in a.events} == {
         ("MOBILIZE", "RUS", "build-up")
     }
+
+
+def test_invasion_of_a_country_is_its_target_not_its_actor(pipeline: Pipeline) -> None:
+    a = run(pipeline, "This is the beginning of a Russian invasion of Ukraine.")
+    assert {
+        (e.type, e.actor.country, e.target.country if e.target else None) for e in a.events
+    } == {("ASSAULT", "RUS", "UKR")}
+    # no one named as invading: no event, rather than Ukraine invading
+    assert run(pipeline, "The invasion of Ukraine began on Thursday.").events == []
+    withdrawal = run(pipeline, "The withdrawal of Russian troops from the border began.")
+    assert {(e.type, e.actor.country) for e in withdrawal.events} == {("RETREAT", "RUS")}

@@ -75,6 +75,10 @@ ACCUSING_WORDS = {
     "fake",
 }
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+# entity types of a word in front of a noun trigger that names who acts ("a Russian invasion")
+_ACTOR_ENTITIES = {"NORP", "GPE", "ORG"}
+# noun triggers whose "of" phrase is what is acted on ("the invasion of Ukraine")
+_PATIENT_OF_TYPES = {"ASSAULT"}
 _TARGET_PREPS = {
     "with",
     "against",
@@ -100,18 +104,36 @@ class _Candidate:
     speech: bool = False
 
 
-def _subject(tok: Token) -> Token | None:
-    """Who did ``tok``: its subject, agent, or the subject of the verb it extends."""
+def _subject(tok: Token, of_is_patient: bool = False) -> Token | None:
+    """Who did ``tok``: its subject, agent, or the subject of the verb it extends.
+
+    For a noun: its possessor ("Russia's build-up"), a "by" agent, a country or group named in
+    front ("a Russian invasion"), else an "of" phrase ("the withdrawal of troops") unless
+    ``of_is_patient`` ("the invasion of Ukraine": Ukraine is the target, not who acts).
+    """
     for _ in range(3):
         if tok.pos_ == "NOUN":
+            by_of: dict[str, Token] = {}
             for child in tok.children:
                 if child.dep_ == "poss":
                     return child
                 if child.dep_ == "prep" and child.lower_ in {"by", "of"}:
                     pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                     if pobj is not None:
-                        return pobj
-            return None
+                        by_of.setdefault(child.lower_, pobj)
+            if "by" in by_of:
+                return by_of["by"]
+            front = next(
+                (
+                    c
+                    for c in tok.lefts
+                    if c.dep_ in {"amod", "compound"} and c.ent_type_ in _ACTOR_ENTITIES
+                ),
+                None,
+            )
+            if front is not None:
+                return front
+            return None if of_is_patient else by_of.get("of")
         agent = next((c for c in tok.children if c.dep_ == "agent"), None)
         if agent is not None:
             return next((c for c in agent.children if c.dep_ == "pobj"), None)
@@ -157,7 +179,7 @@ def _trigger_candidates(doc: Doc, analysis: Analysis, mentions: Mentions) -> lis
         if entry is None:
             continue
         quote = attributes.containing_quote(contents, tok.idx, tok.idx + len(tok))
-        subj = _subject(tok)
+        subj = _subject(tok, tok.pos_ == "NOUN" and entry.type in _PATIENT_OF_TYPES)
         if subj is None:
             continue
         actors = participants(doc, subj, mentions, quote)
