@@ -225,3 +225,10 @@ def test_invasion_of_a_country_is_its_target_not_its_actor(pipeline: Pipeline) -
     assert run(pipeline, "The invasion of Ukraine began on Thursday.").events == []
     withdrawal = run(pipeline, "The withdrawal of Russian troops from the border began.")
     assert {(e.type, e.actor.country) for e in withdrawal.events} == {("RETREAT", "RUS")}
+
+
+def test_what_an_actor_failed_or_refused_to_do_is_negated(pipeline: Pipeline) -> None:
+    a = run(pipeline, "Russia refused to withdraw its troops from Belarus.")
+    assert {(e.type, e.modality) for e in a.events if e.trigger.text == "withdraw"} == {
+        ("RETREAT", "negated")
+    }

@@ -13,6 +13,8 @@ _PLANNING = {"plan", "intend", "prepare", "aim", "want", "seek", "expect", "thre
 _FUTURE_AUX = {"will", "shall", "'ll"}
 _HEDGE_AUX = {"would", "could", "might", "may"}
 _MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "hundred": 1e2}
+# verbs whose complement did not happen ("failed to ratify", "refused to withdraw")
+_FAILING = {"fail", "refuse", "decline"}
 
 
 def clause_head(tok: Token) -> Token:
@@ -25,6 +27,8 @@ def clause_head(tok: Token) -> Token:
 def _negated(trig: Token) -> bool:
     if trig.pos_ == "NOUN":  # "did not say ... after a build-up": the noun's own negation only
         return any(c.dep_ == "neg" or c.lower_ == "no" for c in trig.children)
+    if trig.dep_ == "xcomp" and trig.head.lemma_.lower() in _FAILING:
+        return True
     heads = [trig, clause_head(trig)]
     if trig.dep_ in {"xcomp", "pobj", "dobj"}:
         heads.append(trig.head)
