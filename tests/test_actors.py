@@ -183,3 +183,11 @@ def test_demonym_on_other_nouns_stays_the_government(nlp) -> None:  # type: igno
     a = run(nlp, "Russian officials rejected the plan.")
     russia = by_name(a, "Russia")
     assert (russia.kind, russia.sector) == ("country", "GOV")
+
+
+def test_documents_tagged_as_organisations_are_not_actors(nlp) -> None:  # type: ignore[no-untyped-def]
+    a = run(nlp, "Today, President Biden will sign an Executive Order (E.O.) to ban Russian oil.")
+    assert not any("Order" in actor.name for actor in a.actors)
+    assert by_name(run(nlp, "The Federal Reserve raised rates."), "Federal Reserve").kind == (
+        "organization"
+    )

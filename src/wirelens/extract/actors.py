@@ -57,6 +57,12 @@ GROUP_SECTOR_NOUNS = {
     "refugee": "REF", "worker": "LAB", "opposition": "OPP", "court": "JUD", "judge": "JUD",
     "student": "EDU", "doctor": "MED",
 }  # fmt: skip
+# Heads of names that are documents or instruments, not actors ("Executive Order 14024",
+# "the Minsk Agreements", "Resolution 2202"), though the model tags them ORG.
+DOCUMENT_HEADS = {
+    "order", "act", "bill", "law", "treaty", "agreement", "accord", "memorandum", "resolution",
+    "charter", "protocol", "doctrine", "amendment", "directive", "decree", "declaration",
+}  # fmt: skip
 # words allowed between the demonym and that noun ("Russian civilian advisers" -> no: "adviser"
 # is not listed; "Ukrainian armed forces" -> yes)
 _GROUP_GAP_DEPS = {"amod", "compound", "nmod", "cc", "conj"}
@@ -199,6 +205,8 @@ class _ActorBuilder:
         if label == "PERSON" and span[0].is_title and (len(span) > 1 or self.titled(span)):
             return self.draft(("person", text), text, "person")
         if label == "ORG" and any(t.is_alpha for t in span):
+            if span.root.lemma_.lower() in DOCUMENT_HEADS:
+                return None
             return self.unknown_org(span)
         if label == "NORP" and span.root.tag_ in {"NNS", "NNPS"} and span[0].is_title:
             return self.draft(("group", text), text, "group")  # "Democrats", not "democratic"
