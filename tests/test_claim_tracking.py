@@ -451,3 +451,26 @@ def test_group_claims_needs_two_articles(tmp_path: Path) -> None:
         assert group_claims(store.con) == []
         ensure_groups(store.con)
         assert list_groups(store.con) == []
+
+
+def test_the_opposite_claim_is_a_counter_not_a_repeat(tmp_path: Path) -> None:
+    text = (
+        "Serbia said it had not pulled back troops from the border with Kosovo, the ministry said."
+    )
+    opposite = build_analysis(
+        text,
+        "2023-05-04",
+        "Radio G",
+        [("A1", "Serbia", "SRB"), ("A2", "Kosovo", "XKX")],
+        claims=[
+            {"text": "it had not pulled back troops from the border with Kosovo", "source": "A1"}
+        ],
+    )
+    path = build_store(tmp_path / "counter.duckdb", [*story_corpus(), opposite])
+    with Store(path) as store:
+        ensure_groups(store.con)
+        timeline = get_group(store.con, _withdrawal_group(store.con)["group_id"])
+        assert timeline is not None
+        roles = {m.outlet: m.role for m in timeline.members}
+        assert roles["Radio G"] == "counter"
+        assert roles["Wire A"] == "first" and roles["Paper B"] == "copy"

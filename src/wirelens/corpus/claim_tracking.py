@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -50,7 +51,7 @@ __all__ = [
 
 THRESHOLD = 0.45  # chosen on examples/crisis-2022/claim_pairs.tsv (see docs/CORPUS.md)
 WINDOW_DAYS = 21  # a claim and its repetition/dispute are usually days apart, not months
-METHOD = f"tfidf-concepts-v3 t={THRESHOLD} w={WINDOW_DAYS} mentions"
+METHOD = f"tfidf-concepts-v3 t={THRESHOLD} w={WINDOW_DAYS} mentions counter"
 # Strongest first; "confirmed" is a group standing only (no single claim has it).
 STANDING_ORDER = (
     "retracted",
@@ -63,6 +64,9 @@ STANDING_ORDER = (
     "hedged",
     "asserted",
 )
+# A negation in a claim's own words: "will not withdraw" against "will withdraw" (grouping
+# ignores negation on purpose, so both land in one group; the role tells them apart).
+_NEGATION = re.compile(r"\b(?:not|never|no longer|cannot)\b|n't\b", re.IGNORECASE)
 ROLE_OF_STATUS = {
     "retracted": "retract",
     "unsupported": "dispute",
@@ -261,6 +265,7 @@ def _make_group(members: list[dict[str, Any]], vectors: Any) -> ClaimGroup:
     group_id = (
         "g" + hashlib.sha1(f"{first['article_id']}:{first['claim_id']}".encode()).hexdigest()[:10]
     )
+    first_negated = bool(_NEGATION.search(first["text"]))
     seen_stories: set[str] = set()
     out: list[Member] = []
     for i in order:
@@ -274,6 +279,8 @@ def _make_group(members: list[dict[str, Any]], vectors: Any) -> ClaimGroup:
             role = ROLE_OF_STATUS[c["status"]]
         elif any(e.get("relation") == "supports" for e in evidence):
             role = "confirm"
+        elif bool(_NEGATION.search(c["text"])) != first_negated:
+            role = "counter"  # the opposite of the first claim, asserted
         else:
             role = "repeat"
         seen_stories.add(c["story_id"])

@@ -30,7 +30,9 @@ class GroupMember(BaseModel):
     source: str | None
     country: str | None
     status: str
-    role: str = Field(description="first, repeat, copy, dispute, question, retract, confirm ...")
+    role: str = Field(
+        description="first, repeat, copy, dispute, question, retract, confirm, counter"
+    )
     text: str
     evidence: list[dict[str, Any]]
     similarity: float | None
