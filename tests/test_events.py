@@ -232,3 +232,10 @@ def test_what_an_actor_failed_or_refused_to_do_is_negated(pipeline: Pipeline) ->
     assert {(e.type, e.modality) for e in a.events if e.trigger.text == "withdraw"} == {
         ("RETREAT", "negated")
     }
+
+
+def test_a_question_is_hypothetical_but_a_statement_before_one_is_not(pipeline: Pipeline) -> None:
+    asked = run(pipeline, "Is Russia going to invade Ukraine?")
+    assert {e.modality for e in asked.events if e.type == "ASSAULT"} == {"hypothetical"}
+    told = run(pipeline, "Russia invaded Ukraine, and the minister asked: “What comes next?”")
+    assert {e.modality for e in told.events if e.type == "ASSAULT"} == {"reported"}

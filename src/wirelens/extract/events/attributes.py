@@ -37,7 +37,18 @@ def _negated(trig: Token) -> bool:
     )
 
 
+def _asked(trig: Token) -> bool:
+    """The trigger is part of a question: "Does the White House support this?". Not when a
+    colon or an opening quote comes first ("Carson said, “What does it say …?”"): the parser
+    often runs a statement and the question it introduces into one sentence."""
+    sent = trig.sent
+    rest = sent.doc.text[trig.idx : sent.end_char].rstrip(" \"'”’)\n")
+    return rest.endswith("?") and not any(ch in rest for ch in ":“\n")
+
+
 def _hypothetical(trig: Token) -> bool:
+    if _asked(trig):
+        return True  # asked, not asserted
     tok = clause_head(trig)
     while True:
         if any(c.dep_ == "mark" and c.lemma_.lower() in {"if", "unless"} for c in tok.children):
