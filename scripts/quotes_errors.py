@@ -26,7 +26,7 @@ from spacy.tokens import Doc, DocBin
 from wirelens.evaluate.polnear import (
     Attribution,
     Tally,
-    _role_ok,
+    all_three_matches,
     match,
     predicted,
     read_directory,
@@ -192,28 +192,6 @@ def _overlaps(a: Spans | None, b: Spans | None) -> bool:
     return bool(a and b) and any(s1 < e2 and s2 < e1 for s1, e1 in a or () for s2, e2 in b or ())
 
 
-def _all_matched(text: str, pred: list[Attribution], gold: list[Attribution]) -> set[int]:
-    """Gold indices matched on all three roles (overlap), paired as the scorer pairs them."""
-    pairs = []
-    for i, p in enumerate(pred):
-        for j, g in enumerate(gold):
-            if all(_role_ok(text, p.get(f), g.get(f), False) for f in ("content", "source", "cue")):
-                ov = sum(
-                    max(0, min(e1, e2) - max(s1, s2))
-                    for s1, e1 in p.content or ()
-                    for s2, e2 in g.content or ()
-                )
-                pairs.append((ov, i, j))
-    pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
-    used_p: set[int] = set()
-    used_g: set[int] = set()
-    for _, i, j in pairs:
-        if i not in used_p and j not in used_g:
-            used_p.add(i)
-            used_g.add(j)
-    return used_g
-
-
 def _is_headline_or_caption(text: str, offset: int) -> bool:
     """The offset's line is the first line (headline), or a short line with no final stop
     (a caption, byline or subhead)."""
@@ -278,7 +256,7 @@ def buckets(
         extract_quotes(doc, analysis)
         pred = predicted(analysis)
         n_gold += len(gold)
-        ok = _all_matched(text, pred, gold)
+        ok = {j for _, j in all_three_matches(text, pred, gold, exact=False)}
         g_cues = [a.cue for a in gold if a.cue]
         g_index = [j for j, a in enumerate(gold) if a.cue]
         p_index = [i for i, a in enumerate(pred) if a.cue]

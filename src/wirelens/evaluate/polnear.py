@@ -225,24 +225,33 @@ def score_document(text: str, pred: list[Attribution], gold: list[Attribution]) 
         tally.counts["overlap"][name].tp += len(match(p_spans, g_spans))
         tally.counts["exact"][name].tp += _exact_match(text, p_spans, g_spans)
     for mode in ("overlap", "exact"):
-        exact = mode == "exact"
-        pairs = []
-        for i, p in enumerate(pred):
-            for j, g in enumerate(gold):
-                if all(_role_ok(text, p.get(f), g.get(f), exact) for f in FIELDS):
-                    pairs.append((_overlap(p.content or (), g.content or ()), i, j))
-        pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
-        used_p: set[int] = set()
-        used_g: set[int] = set()
-        for _, i, j in pairs:
-            if i not in used_p and j not in used_g:
-                used_p.add(i)
-                used_g.add(j)
         c = tally.counts[mode]["all"]
-        c.tp += len(used_p)
+        c.tp += len(all_three_matches(text, pred, gold, exact=mode == "exact"))
         c.pred += len(pred)
         c.gold += len(gold)
     return tally
+
+
+def all_three_matches(
+    text: str, pred: list[Attribution], gold: list[Attribution], exact: bool
+) -> list[tuple[int, int]]:
+    """(prediction, gold) index pairs matched on content, source and cue at once: one-to-one,
+    largest content overlap first."""
+    pairs = []
+    for i, p in enumerate(pred):
+        for j, g in enumerate(gold):
+            if all(_role_ok(text, p.get(f), g.get(f), exact) for f in FIELDS):
+                pairs.append((_overlap(p.content or (), g.content or ()), i, j))
+    pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    matched: list[tuple[int, int]] = []
+    for _, i, j in pairs:
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            matched.append((i, j))
+    return matched
 
 
 # ---------------------------------------------------------------------------------------- running
