@@ -63,8 +63,8 @@ DOCUMENT_HEADS = {
     "order", "act", "bill", "law", "treaty", "agreement", "accord", "memorandum", "resolution",
     "charter", "protocol", "doctrine", "amendment", "directive", "decree", "declaration",
 }  # fmt: skip
-# words allowed between the demonym and that noun ("Russian civilian advisers" -> no: "adviser"
-# is not listed; "Ukrainian armed forces" -> yes)
+# words allowed between the demonym and that noun ("Ukrainian armed forces", "Russian and
+# Belarusian troops")
 _GROUP_GAP_DEPS = {"amod", "compound", "nmod", "cc", "conj"}
 
 
