@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..model import Analysis, Article
+from ..model import Actor, Analysis, Article
 from . import CorpusError
 
 GSR_FILE = Path("plover_gsr_cameo") / "PLOVER_GSR_CAMEO.json"
@@ -79,11 +79,11 @@ def read_gold(path: Path) -> list[GoldSentence]:
     if not isinstance(records, list):
         raise CorpusError(f"{path}: expected a JSON list of PLOVER records")
     out: list[GoldSentence] = []
-    for rec in records:
-        text = rec.get("text")
+    for n, rec in enumerate(records):
+        text = rec.get("text") if isinstance(rec, dict) else None
         if not text:
             continue  # documentation records
-        sent = GoldSentence(id=rec["id"], text=text)
+        sent = GoldSentence(id=str(rec.get("id", n)), text=text)
         taken: set[int] = set()
         for side in ("source", "target"):
             participants = rec.get(side)
@@ -108,9 +108,10 @@ def read_gold(path: Path) -> list[GoldSentence]:
     return out
 
 
-def _covering_actor(analysis: Analysis, gold: GoldActor) -> Any:
+def _covering_actor(analysis: Analysis, gold: GoldActor) -> Actor | None:
     """The actor with the largest mention overlap with ``gold``'s span, or None."""
-    best, best_overlap = None, 0
+    best: Actor | None = None
+    best_overlap = 0
     for actor in analysis.actors:
         for start, end in actor.mentions:
             overlap = min(end, gold.end) - max(start, gold.start)
