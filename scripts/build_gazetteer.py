@@ -63,6 +63,10 @@ COUNTRY_ALIASES: dict[str, list[str]] = {
     "TW": ["Taiwan"],
     "PS": ["Palestine", "Palestinian Territories"],
     "AE": ["UAE", "U.A.E.", "Emirates"],
+    "BA": ["Bosnia", "Bosnia-Herzegovina"],
+    "MM": ["Burma"],
+    "CV": ["Cape Verde"],
+    "SZ": ["Swaziland"],
 }
 
 

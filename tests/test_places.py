@@ -89,6 +89,8 @@ def test_resolve_countries_regions_continents() -> None:
         "the United States": ("USA", "PCLI"),
         "U.S.": ("USA", "PCLI"),
         "Britain": ("GBR", "PCLI"),
+        "Bosnia": ("BIH", "PCLI"),  # the short name news uses
+        "Burma": ("MMR", "PCLI"),
         "Georgia": ("GEO", "PCLI"),
         "Crimea": ("UKR", "ADM1"),
         "Donbas": ("UKR", "RGN"),
