@@ -191,3 +191,9 @@ def test_documents_tagged_as_organisations_are_not_actors(nlp) -> None:  # type:
     assert by_name(run(nlp, "The Federal Reserve raised rates."), "Federal Reserve").kind == (
         "organization"
     )
+
+
+def test_compass_word_before_a_place_is_not_the_west(nlp) -> None:  # type: ignore[no-untyped-def]
+    a = run(nlp, "Forces retook a village in Western Cambodia after fierce fighting.")
+    assert "the West" not in [actor.name for actor in a.actors]
+    assert by_name(run(nlp, "Western officials rejected the plan."), "the West").kind == "group"

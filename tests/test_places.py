@@ -257,6 +257,8 @@ def test_metonymic_toponym_is_not_a_place(nlp, sentence: str, actor: str) -> Non
         ("Paris and Berlin pushed for talks, and Macron flew to Moscow.", "Moscow", "Moscow"),
         ("Shelling was reported in the Kyiv region overnight.", "Kyiv region", "Kyiv Oblast"),
         ("Talks between officials were held in Minsk in 2015.", "Minsk", "Minsk"),
+        ("Fighting continued in Eastern Ukraine.", "Ukraine", "Ukraine"),
+        ("Forces retook a village in Western Cambodia.", "Cambodia", "Cambodia"),
     ],
 )  # fmt: skip
 def test_locative_toponym_is_a_place(nlp, sentence: str, place: str, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -63,6 +63,9 @@ DOCUMENT_HEADS = {
     "order", "act", "bill", "law", "treaty", "agreement", "accord", "memorandum", "resolution",
     "charter", "protocol", "doctrine", "amendment", "directive", "decree", "declaration",
 }  # fmt: skip
+# Compass adjectives that the gazetteer reads as a group ("Western" -> the West) but that in
+# front of a place name only say which part of it ("Western Cambodia", "Eastern Ukraine").
+COMPASS_WORDS = {"western", "eastern", "northern", "southern"}
 # words allowed between the demonym and that noun ("Ukrainian armed forces", "Russian and
 # Belarusian troops")
 _GROUP_GAP_DEPS = {"amod", "compound", "nmod", "cc", "conj"}
@@ -327,6 +330,16 @@ class _ActorBuilder:
                     draft.sector = draft.sector or org.sector
 
 
+def _compass_of_a_place(span: Span) -> bool:
+    """ "Western" in "Western Cambodia": part of a place's name, not the West."""
+    after = span.end
+    return (
+        span.text.lower() in COMPASS_WORDS
+        and after < len(span.doc)
+        and span.doc[after].ent_type_ in {"GPE", "LOC"}
+    )
+
+
 def _overlaps(span: Span, ranges: GrowingSpans) -> bool:
     return ranges.contain(span.start_char, span.end_char)
 
@@ -342,6 +355,8 @@ def extract_actors(doc: Doc, analysis: Analysis) -> None:
     for span in ordered:
         if _overlaps(span, builder.role_spans):
             continue  # "State" in "Secretary of State"
+        if _compass_of_a_place(span):
+            continue
         draft = builder.surname_owner(span) if len(span) == 1 else None
         group = builder.sector_group(span) if draft is None else None
         if group is not None:

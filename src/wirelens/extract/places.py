@@ -380,9 +380,10 @@ def candidates(doc: Doc) -> list[_Candidate]:
         if ent.label_ in TOPONYM_LABELS:
             matches = _matches(ent, text, ent.root, weak=False)
             if not _covers(ent, matches):
-                # Part of a longer name: keep "Lviv" in "the Lviv region", not "David" in
-                # "Camp David"; and only as strong as a bare proper noun.
-                if not _covers(ent, matches, GENERIC_WORDS):
+                # Part of a longer name: keep "Lviv" in "the Lviv region" and "Ukraine" in
+                # "Eastern Ukraine", not "David" in "Camp David"; and only as strong as a bare
+                # proper noun.
+                if not _covers(ent, matches, GENERIC_WORDS | lexicon().direction_modifiers):
                     continue
                 for match in matches:
                     match.weak = True
