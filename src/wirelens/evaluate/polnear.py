@@ -178,6 +178,12 @@ def match(pred: Sequence[Spans], gold: Sequence[Spans]) -> list[tuple[int, int]]
             ov = _overlap(p, g)
             if ov > 0:
                 pairs.append((ov, i, j))
+    return _one_to_one(pairs)
+
+
+def _one_to_one(pairs: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """From (overlap, pred index, gold index) candidates: each index used once, largest overlap
+    first, ties by index."""
     pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
     used_p: set[int] = set()
     used_g: set[int] = set()
@@ -242,16 +248,7 @@ def all_three_matches(
         for j, g in enumerate(gold):
             if all(_role_ok(text, p.get(f), g.get(f), exact) for f in FIELDS):
                 pairs.append((_overlap(p.content or (), g.content or ()), i, j))
-    pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
-    used_p: set[int] = set()
-    used_g: set[int] = set()
-    matched: list[tuple[int, int]] = []
-    for _, i, j in pairs:
-        if i not in used_p and j not in used_g:
-            used_p.add(i)
-            used_g.add(j)
-            matched.append((i, j))
-    return matched
+    return _one_to_one(pairs)
 
 
 # ---------------------------------------------------------------------------------------- running
