@@ -164,9 +164,11 @@ def test_url_is_refused_on_loopback_unless_allowed(tmp_path: Path) -> None:
         server.shutdown()
 
 
-@pytest.mark.parametrize("scorer", ["times", "attribution", "events", "actors"])
-def test_eval_on_an_empty_corpus_is_a_clear_error(scorer: str, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["eval", scorer, str(tmp_path)])
+@pytest.mark.parametrize(
+    "scorer", [["times"], ["attribution"], ["attribution", "--agreement"], ["events"], ["actors"]]
+)
+def test_eval_on_an_empty_corpus_is_a_clear_error(scorer: list[str], tmp_path: Path) -> None:
+    result = runner.invoke(app, ["eval", *scorer, str(tmp_path)])
     assert result.exit_code == 2
     assert result.stderr.startswith("error: no ")
     assert str(tmp_path) in result.stderr.replace("\n", "")  # rich may wrap the line

@@ -6,12 +6,16 @@ from pathlib import Path
 
 import pytest
 
+from wirelens.evaluate import CorpusError
 from wirelens.evaluate.polnear import (
     Attribution,
+    format_agreement_report,
     format_report,
     match,
     parse_ann,
+    read_annotations,
     read_directory,
+    score_agreement,
     score_directory,
     score_document,
 )
@@ -110,6 +114,40 @@ def test_read_directory_uses_first_annotator(tmp_path: Path) -> None:
     docs = read_directory(tmp_path)
     assert [name for name, _, _ in docs] == ["doc-a"]
     assert len(docs[0][2]) == 3
+
+
+def test_read_annotations_keeps_every_annotator(tmp_path: Path) -> None:
+    _write_corpus(tmp_path)
+    (article,) = read_annotations(tmp_path, min_annotators=2)
+    name, _, annotations = article
+    assert name == "doc-a"
+    assert [len(a) for a in annotations] == [3, 0]  # a111 first, then the empty b222
+    assert read_annotations(tmp_path, min_annotators=3) == []
+
+
+def test_agreement_without_a_second_annotator_is_a_clear_error(tmp_path: Path) -> None:
+    _write_corpus(tmp_path)
+    (tmp_path / "attributions" / "doc-a_b222.ann").unlink()
+    with pytest.raises(CorpusError, match="more than one annotation file"):
+        score_agreement(tmp_path)
+
+
+@pytest.mark.slow
+def test_agreement_scores_annotators_against_each_other(tmp_path: Path) -> None:
+    _write_corpus(tmp_path)
+    # A second annotator who agrees on Smith and Jones and missed the no-source attribution.
+    two_of_three = "\n".join(ANN.splitlines()[:10])  # T1..E2
+    (tmp_path / "attributions" / "doc-a_b222.ann").write_text(two_of_three, encoding="utf-8")
+    scores = score_agreement(tmp_path)
+    assert (scores["docs"], scores["annotations"], scores["pairs"]) == (1, 2, 2)
+    human = scores["human"]["overlap"]
+    # Two ordered pairs: 2 matches each way, 3 + 2 spans on each side -> F1 = 2 * 4 / 10.
+    assert human["all"]["tp"] == 4 and human["all"]["f1"] == pytest.approx(0.8)
+    assert human["cue"]["precision"] == pytest.approx(human["cue"]["recall"])
+    # wirelens is scored against both annotators: its predictions are counted twice.
+    assert scores["system"]["overlap"]["content"]["gold"] == 5
+    report = format_agreement_report(scores)
+    assert "2 ordered annotator pairs" in report and "wirelens" in report
 
 
 @pytest.mark.slow

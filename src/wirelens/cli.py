@@ -171,12 +171,24 @@ def eval_attribution(
         typer.Argument(help="A PolNeAR-format directory (text/*.txt, attributions/*.ann)."),
     ] = None,
     limit: Annotated[int | None, typer.Option(help="Score only the first N documents.")] = None,
+    agreement: Annotated[
+        bool,
+        typer.Option(
+            "--agreement",
+            help="Only the articles several annotators annotated: the annotators against each "
+            "other (the human ceiling) beside wirelens against each of them.",
+        ),
+    ] = False,
 ) -> None:
     """Quotes: P/R/F1 of content, source and cue (overlap and exact), and all three together."""
     from .evaluate import polnear
 
     with _scoring():
-        scores = polnear.score_directory(_corpus_dir(directory, "polnear/data/dev"), limit=limit)
+        corpus = _corpus_dir(directory, "polnear/data/dev")
+        if agreement:
+            typer.echo(polnear.format_agreement_report(polnear.score_agreement(corpus, limit)))
+            return
+        scores = polnear.score_directory(corpus, limit=limit)
     typer.echo(polnear.format_report(scores))
 
 

@@ -14,6 +14,10 @@ Scores (precision, recall, F1) for content, source and cue:
 - all: one predicted attribution whose content, source and cue all match the same gold
   attribution (gold without a source needs a prediction without one).
 
+:func:`score_agreement` puts those figures in proportion: on the articles that several annotators
+annotated, it scores every annotator against every other one with the same matching (how far two
+trained humans agree) and wirelens against each of them.
+
 Usage::
 
     from wirelens.evaluate.polnear import score_directory, format_report
@@ -24,8 +28,10 @@ from __future__ import annotations
 
 import re
 import time
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import permutations
 from pathlib import Path
 from typing import Any
 
@@ -121,22 +127,37 @@ def parse_ann(text: str) -> list[Attribution]:
     return out
 
 
+def _annotation_files(path: Path) -> dict[str, list[Path]]:
+    """Article name -> its annotation files (``NAME_ANNOTATOR.ann``), sorted by name."""
+    anns: dict[str, list[Path]] = defaultdict(list)
+    for ann in sorted((path / "attributions").glob("*.ann")):
+        anns[ann.stem.rsplit("_", 1)[0]].append(ann)
+    return anns
+
+
 def read_directory(
     path: Path, limit: int | None = None
 ) -> list[tuple[str, str, list[Attribution]]]:
-    """(name, text, gold attributions) per article, sorted by name."""
-    texts = sorted((path / "text").glob("*.txt"))
-    anns: dict[str, Path] = {}
-    for ann in sorted((path / "attributions").glob("*.ann")):
-        name = ann.stem.rsplit("_", 1)[0]
-        anns.setdefault(name, ann)
+    """(name, text, gold attributions of the first annotator) per article, sorted by name."""
+    return [
+        (name, text, per_annotator[0])
+        for name, text, per_annotator in read_annotations(path, limit=limit)
+    ]
+
+
+def read_annotations(
+    path: Path, limit: int | None = None, min_annotators: int = 1
+) -> list[tuple[str, str, list[list[Attribution]]]]:
+    """(name, text, one attribution list per annotation file) per article with at least
+    ``min_annotators`` annotation files, sorted by name."""
+    anns = _annotation_files(path)
     docs = []
-    for txt in texts:
-        ann_path = anns.get(txt.stem)
-        if ann_path is None:
+    for txt in sorted((path / "text").glob("*.txt")):
+        files = anns.get(txt.stem, [])
+        if len(files) < max(min_annotators, 1):
             continue
-        gold = parse_ann(ann_path.read_text(encoding="utf-8"))
-        docs.append((txt.stem, txt.read_text(encoding="utf-8"), gold))
+        per_annotator = [parse_ann(f.read_text(encoding="utf-8")) for f in files]
+        docs.append((txt.stem, txt.read_text(encoding="utf-8"), per_annotator))
         if limit is not None and len(docs) >= limit:
             break
     return docs
@@ -298,6 +319,64 @@ def score_directory(
         timings={**pipeline.timings, "parse": max(elapsed - extract_time, 0.0)},
     )
     return result
+
+
+def score_agreement(
+    path: Path,
+    limit: int | None = None,
+    extractors: list[tuple[str, Extractor]] | None = None,
+    batch_size: int = 16,
+) -> dict[str, Any]:
+    """On the articles of a PolNeAR directory that several annotators annotated: every annotator
+    scored against every other (``human``, all ordered pairs, so precision equals recall) and
+    wirelens scored against each annotator (``system``), with :func:`score_document`."""
+    from ..pipeline import Pipeline, load_nlp
+
+    docs = read_annotations(Path(path), limit, min_annotators=2)
+    if not docs:
+        raise CorpusError(f"no article in {path} has more than one annotation file")
+    human, system = Tally(), Tally()
+    pairs = 0
+    for _, text, per_annotator in docs:
+        for gold, other in permutations(per_annotator, 2):
+            human.add(score_document(text, other, gold))
+            pairs += 1
+    pipeline = Pipeline(nlp=load_nlp(), extractors=extractors or default_extractors())
+    articles = (Article(id=name, text=text) for name, text, _ in docs)
+    for (_, text, per_annotator), analysis in zip(
+        docs, _analyses(pipeline, articles, batch_size), strict=True
+    ):
+        pred = predicted(analysis)
+        for gold in per_annotator:
+            system.add(score_document(text, pred, gold))
+    return {
+        "docs": len(docs),
+        "annotations": sum(len(a) for _, _, a in docs),
+        "pairs": pairs,
+        **{
+            who: {
+                mode: {name: c.as_dict() for name, c in fields.items()}
+                for mode, fields in tally.counts.items()
+            }
+            for who, tally in (("human", human), ("system", system))
+        },
+    }
+
+
+def format_agreement_report(scores: dict[str, Any]) -> str:
+    """Annotators against each other beside wirelens against the annotators (F1)."""
+    lines = [
+        f"{scores['docs']} articles with several annotators, {scores['annotations']} annotations, "
+        f"{scores['pairs']} ordered annotator pairs",
+        f"{'field':<8} {'annotators (overlap/exact F1)':>30} {'wirelens (overlap/exact F1)':>30}",
+    ]
+    for name in (*FIELDS, "all"):
+        cells = [
+            f"{scores[who]['overlap'][name]['f1']:.3f} / {scores[who]['exact'][name]['f1']:.3f}"
+            for who in ("human", "system")
+        ]
+        lines.append(f"{name:<8} {cells[0]:>30} {cells[1]:>30}")
+    return "\n".join(lines)
 
 
 def _analyses(pipeline: Any, articles: Iterable[Article], batch_size: int) -> Iterable[Analysis]:
