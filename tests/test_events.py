@@ -153,6 +153,14 @@ def test_demonym_phrase_sector(pipeline: Pipeline) -> None:
     assert e.target is not None and e.target.country == "UKR"
 
 
+def test_a_partner_after_the_object_is_the_target(pipeline: Pipeline) -> None:
+    # the parser attaches "with Macron" to "the situation", not to the verb
+    a = run(pipeline, "Olaf Scholz discussed the situation with Emmanuel Macron on Tuesday.")
+    assert {
+        (e.type, e.actor.country, e.target.country if e.target else None) for e in a.events
+    } == {("CONSULT", "DEU", "FRA")}
+
+
 def test_classify_entry_point() -> None:
     from wirelens.events import classify
 

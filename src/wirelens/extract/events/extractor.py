@@ -153,6 +153,8 @@ def _target_tokens(tok: Token, actor_tok: Token | None) -> list[Token]:
     for child in tok.children:
         if child.dep_ in {"dobj", "dative", "nsubjpass", "attr"}:
             out.append(child)
+            # "discussed the situation with Macron": the parser hangs the partner on the object
+            out.extend(_with_objects(child) if child.dep_ == "dobj" else ())
         elif child.dep_ == "prep" and child.lower_ in _TARGET_PREPS:
             # the object of the preposition, or of a preposition right under it ("from near X")
             for t in child.children:
@@ -161,6 +163,17 @@ def _target_tokens(tok: Token, actor_tok: Token | None) -> list[Token]:
                 elif t.dep_ in {"pcomp", "prep"}:
                     out.extend(g for g in t.children if g.dep_ == "pobj")
     return [t for t in out if actor_tok is None or t.i != actor_tok.i]
+
+
+def _with_objects(noun: Token) -> list[Token]:
+    """The objects of a "with" phrase attached to ``noun``."""
+    return [
+        pobj
+        for prep in noun.children
+        if prep.dep_ == "prep" and prep.lower_ == "with"
+        for pobj in prep.children
+        if pobj.dep_ == "pobj"
+    ]
 
 
 def _nominal(tok: Token) -> str:
