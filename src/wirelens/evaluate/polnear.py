@@ -29,14 +29,14 @@ from __future__ import annotations
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import permutations
 from pathlib import Path
 from typing import Any
 
 from ..model import Analysis, Article
-from ..pipeline import Extractor
+from ..pipeline import Extractor, Pipeline, load_nlp
 from . import CorpusError
 
 Span = tuple[int, int]
@@ -290,23 +290,17 @@ def score_directory(
     batch_size: int = 16,
 ) -> dict[str, Any]:
     """Run the pipeline over a PolNeAR directory and score its quotes against the gold."""
-    from ..pipeline import Pipeline, load_nlp
-
     docs = read_directory(Path(path), limit)
     if not docs:
         raise CorpusError(f"no PolNeAR documents (text/*.txt with attributions/*.ann) in {path}")
-    pipeline = Pipeline(nlp=load_nlp(), extractors=extractors or default_extractors())
-    articles = (Article(id=name, text=text) for name, text, _ in docs)
+    pipeline = _pipeline(extractors)
     total = Tally()
     started = time.perf_counter()
-    parse_started = started
     n = 0
-    for (_, text, gold), analysis in zip(
-        docs, _analyses(pipeline, articles, batch_size), strict=True
-    ):
-        total.add(score_document(text, predicted(analysis), gold))
+    for (_, text, gold), pred in zip(docs, _predictions(pipeline, docs, batch_size), strict=True):
+        total.add(score_document(text, pred, gold))
         n += 1
-    elapsed = time.perf_counter() - parse_started
+    elapsed = time.perf_counter() - started
     extract_time = sum(pipeline.timings.values())
     result: dict[str, Any] = {
         mode: {name: c.as_dict() for name, c in fields.items()}
@@ -330,8 +324,6 @@ def score_agreement(
     """On the articles of a PolNeAR directory that several annotators annotated: every annotator
     scored against every other (``human``, all ordered pairs, so precision equals recall) and
     wirelens scored against each annotator (``system``), with :func:`score_document`."""
-    from ..pipeline import Pipeline, load_nlp
-
     docs = read_annotations(Path(path), limit, min_annotators=2)
     if not docs:
         raise CorpusError(f"no article in {path} has more than one annotation file")
@@ -341,12 +333,8 @@ def score_agreement(
         for gold, other in permutations(per_annotator, 2):
             human.add(score_document(text, other, gold))
             pairs += 1
-    pipeline = Pipeline(nlp=load_nlp(), extractors=extractors or default_extractors())
-    articles = (Article(id=name, text=text) for name, text, _ in docs)
-    for (_, text, per_annotator), analysis in zip(
-        docs, _analyses(pipeline, articles, batch_size), strict=True
-    ):
-        pred = predicted(analysis)
+    predictions = _predictions(_pipeline(extractors), docs, batch_size)
+    for (_, text, per_annotator), pred in zip(docs, predictions, strict=True):
         for gold in per_annotator:
             system.add(score_document(text, pred, gold))
     return {
@@ -379,8 +367,17 @@ def format_agreement_report(scores: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _analyses(pipeline: Any, articles: Iterable[Article], batch_size: int) -> Iterable[Analysis]:
-    return pipeline.analyze_many(articles, batch_size=batch_size)  # type: ignore[no-any-return]
+def _pipeline(extractors: list[tuple[str, Extractor]] | None) -> Pipeline:
+    return Pipeline(nlp=load_nlp(), extractors=extractors or default_extractors())
+
+
+def _predictions(
+    pipeline: Pipeline, docs: Sequence[tuple[str, str, object]], batch_size: int
+) -> Iterator[list[Attribution]]:
+    """The pipeline's attributions for each (name, text, gold) article, in order."""
+    articles = (Article(id=name, text=text) for name, text, _ in docs)
+    for analysis in pipeline.analyze_many(articles, batch_size=batch_size):
+        yield predicted(analysis)
 
 
 def format_report(scores: dict[str, Any]) -> str:
