@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from ...model import Analysis, Modality, Quantity, Quote
+from ..doctext import doc_text
 from ..places import place_at
 from ..spanindex import SpanIndex
 from ..times import dated_times
@@ -42,7 +43,8 @@ def _asked(trig: Token) -> bool:
     colon or an opening quote comes first ("Carson said, “What does it say …?”"): the parser
     often runs a statement and the question it introduces into one sentence."""
     sent = trig.sent
-    rest = sent.doc.text[trig.idx : sent.end_char].rstrip(" \"'”’)\n")
+    # doc_text: Doc.text joins every token again on each call
+    rest = doc_text(sent.doc)[trig.idx : sent.end_char].rstrip(" \"'”’)\n")
     return rest.endswith("?") and not any(ch in rest for ch in ":“\n")
 
 
