@@ -35,8 +35,8 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
+from events_encoder_probe import time_ratio  # scripts/ is on sys.path when run as a script
 from sklearn.model_selection import StratifiedKFold
-from threadpoolctl import threadpool_limits
 from tokenizers import Tokenizer
 from torch import nn
 
@@ -215,23 +215,18 @@ def predict(model: PairClassifier, items: list[Encoded]) -> np.ndarray:
         )
 
 
-def time_ratio(
+def time_forward(
     model: PairClassifier, items: list[Encoded], texts: list[str]
 ) -> tuple[float, float]:
     """(encoder forward / spaCy parse, parse ms per sentence), a sentence at a time, one thread."""
-    nlp = load_nlp()
     torch.set_num_threads(1)
-    with threadpool_limits(limits=1):
-        started = time.process_time()
-        for _ in nlp.pipe(texts):
-            pass
-        parse = time.process_time() - started
-        started = time.process_time()
+
+    def forward_each() -> None:
         with torch.no_grad():
             for item in items:
                 model(*batch([item]))
-        encode_seconds = time.process_time() - started
-    return encode_seconds / parse, 1000 * parse / len(texts)
+
+    return time_ratio(load_nlp(), texts, forward_each)
 
 
 def shipped_decisions(
@@ -311,7 +306,7 @@ def main() -> None:
             f"{use.mean():.0%} of the pairs, {scores(hybrid)}"
         )
     assert model is not None
-    ratio, parse_ms = time_ratio(model, items[:200], [e.text for e in plv[:200]])
+    ratio, parse_ms = time_forward(model, items[:200], [e.text for e in plv[:200]])
     print(
         f"encoder forward = {ratio:.1f}x the spaCy parse of the same sentences "
         f"({parse_ms:.1f} ms each)"
