@@ -200,12 +200,18 @@ def eval_events(
     ] = None,
     folds: Annotated[int, typer.Option(help="Cross-validation folds.", min=2)] = 5,
     seed: Annotated[int, typer.Option(help="Seed of the fold split (0 is the reported one).")] = 0,
+    encoder: Annotated[
+        bool,
+        typer.Option(help="Score the encoder fallback (--no-encoder: the classifier alone)."),
+    ] = True,
 ) -> None:
     """Events: cross-validated PLOVER 15-class and quad accuracy on PLV train."""
     from .evaluate import events
 
     with _scoring():
-        scores = events.score_plv(_corpus_dir(directory, "events"), folds=folds, seed=seed)
+        scores = events.score_plv(
+            _corpus_dir(directory, "events"), folds=folds, seed=seed, encoder=encoder
+        )
     typer.echo(events.format_report(scores))
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from .extract.events.classifier import load_default
+from .extract.events.data import PairExample
+from .extract.events.encoder import refine
 from .extract.events.extractor import RULE_TYPES
 from .extract.events.features import find_trigger, lookup_trigger, pair_features, token_span
 from .extract.events.lexicon import code_for, type_info
@@ -44,9 +46,10 @@ def classify(
     tgt = token_span(doc, *target) if target is not None else None
     trig = find_trigger(src, tgt)
     # the same decision as extract_events and as `wirelens eval events` scores (EventModel.decide:
-    # type and quad heads, the trigger table's type as a prior); the types PLV lacks (RETREAT)
-    # come from the trigger table alone
-    label, prob = load_default().decide([pair_features(doc, src, tgt, trig)])[0]
+    # type and quad heads, the trigger table's type as a prior; the encoder where that is
+    # unsure); the types PLV lacks (RETREAT) come from the trigger table alone
+    decided = load_default().decide([pair_features(doc, src, tgt, trig)])
+    label, prob = refine(decided, [PairExample(sentence, source, target, "")])[0]
     entry = lookup_trigger(trig)
     if entry is not None and entry.type in RULE_TYPES:
         label, prob = entry.type, 1.0

@@ -3,18 +3,23 @@
 Stratified k-fold over PLV_train: each fold's model is retrained on the other folds (plus the
 PLOVER gold-standard records, which share no sentence with PLV) and scored on the held-out fold.
 Scored is the decision :func:`wirelens.events.classify` makes (type head, quad head, trigger-table
-prior: ``EventModel.decide``), with every hyperparameter chosen per fold on an inner split of that
-fold's training data only (nested). Reported: 15-class accuracy, macro-F1, quad accuracy (PLV's
-gold quad, ``gold_penta``) and per-class precision/recall/F1.
+prior: ``EventModel.decide``; the fine-tuned encoder where that is unsure), with every
+hyperparameter chosen per fold on an inner split of that fold's training data only (nested), and
+the encoder's probabilities out of fold (:func:`encoder_oof`). Reported: 15-class accuracy,
+macro-F1, quad accuracy (PLV's gold quad, ``gold_penta``) and per-class precision/recall/F1.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable, Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from spacy.language import Language
 
 from ..extract.events.classifier import (
@@ -30,6 +35,7 @@ from ..extract.events.classifier import (
     train,
 )
 from ..extract.events.data import PairExample, read_gsr, read_plv
+from ..extract.events.encoder import FALLBACK_BELOW, overrule
 from ..extract.events.lexicon import type_info
 from . import CorpusError
 
@@ -60,6 +66,7 @@ def score_plv(
     seed: int = 0,
     tune: bool = True,
     featurizer: Featurizer = featurize,
+    encoder: bool = True,
 ) -> dict[str, Any]:
     """Stratified ``folds``-fold cross-validation of the classifier on a PLV-format file.
 
@@ -70,6 +77,13 @@ def score_plv(
     only (nested), as ``scripts/train_events.py`` does on all the data; without, the defaults.
     ``featurizer`` replaces the shipped features (``scripts/events_encoder_probe.py`` adds a
     sentence encoder's vectors to them).
+
+    Scored is the shipped decision: where a fold's logistic regression is unsure (probability
+    below ``FALLBACK_BELOW``), the fine-tuned encoder's type. The encoder is not retrained here
+    (that needs torch): its out-of-fold probabilities, each from an encoder fine-tuned without
+    that fold on the same split, ship with wirelens (:func:`encoder_oof`). Without them for this
+    file, seed and fold count, or with ``encoder=False``, the logistic regression alone is scored
+    and ``scores["encoder"]["skipped"]`` says why.
     """
     from sklearn.model_selection import StratifiedKFold
 
@@ -89,7 +103,7 @@ def score_plv(
     labels = [e.label for e in examples]
     quads = quad_labels(examples)
     extra_quads = quad_labels(extra_examples)
-    predicted = [""] * len(examples)
+    decided: list[tuple[str, float]] = [("", 0.0)] * len(examples)
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     chosen: list[Settings] = []
     for train_idx, test_idx in splitter.split(labels, labels):
@@ -101,12 +115,28 @@ def score_plv(
         )
         chosen.append(settings)
         model = train(fold_feats, fold_labels, fold_quads, settings)
-        for i, (label, _) in zip(
-            test_idx, model.decide([feats[i] for i in test_idx]), strict=False
-        ):
-            predicted[i] = label
+        for i, decision in zip(test_idx, model.decide([feats[i] for i in test_idx]), strict=True):
+            decided[i] = decision
+    alone = [label for label, _ in decided]
+    encoder_probs, encoder_classes, why_not = (
+        encoder_oof(plv_path, seed, folds) if encoder else ({}, [], "switched off")
+    )
+    predicted = [label for label, _ in overrule(decided, encoder_probs, encoder_classes)]
     scores = _scores(examples, predicted, folds, len(extra_examples))
     scores["seed"] = seed
+    if encoder_probs:
+        quads = quad_labels(examples)
+        scores["encoder"] = {
+            "share": sum(p < FALLBACK_BELOW for _, p in decided) / len(decided),
+            "classifier_accuracy": sum(a == e.label for a, e in zip(alone, examples, strict=True))
+            / len(alone),
+            "classifier_quad_accuracy": sum(
+                type_info()[a].quad == q for a, q in zip(alone, quads, strict=True)
+            )
+            / len(alone),
+        }
+    else:
+        scores["encoder"] = {"skipped": why_not}
     scores["tuning"] = (
         f"per fold on a fixed 80/20 stratified split of that fold's training data, best "
         f"accuracy + quad accuracy over C {list(C_GRID)} x tok2vec scale {list(DENSE_GRID)} x "
@@ -116,6 +146,32 @@ def score_plv(
         else f"fixed: {Settings().describe()}"
     )
     return scores
+
+
+def encoder_oof(
+    plv_path: Path, seed: int, folds: int
+) -> tuple[dict[int, np.ndarray], list[str], str]:
+    """(pair index -> out-of-fold encoder probabilities, their classes, "") for this PLV file,
+    fold seed and fold count, from ``resources/events/encoder_oof_seed{seed}.json`` (written by
+    ``scripts/train_events_encoder.py``); else ({}, [], why not)."""
+    name = f"encoder_oof_seed{seed}.json"
+    ref = resources.files("wirelens.resources.events").joinpath(name)
+    if not ref.is_file():
+        return (
+            {},
+            [],
+            (
+                f"no out-of-fold encoder probabilities for fold seed {seed} "
+                f"(scripts/train_events_encoder.py --seed {seed} --oof-only writes them)"
+            ),
+        )
+    data = json.loads(ref.read_text("utf-8"))
+    if int(data["folds"]) != folds:
+        return {}, [], f"the encoder's out-of-fold probabilities are for {data['folds']} folds"
+    if data["plv_sha256"] != hashlib.sha256(plv_path.read_bytes()).hexdigest():
+        return {}, [], "the encoder's out-of-fold probabilities are for another PLV_train.tsv"
+    probs = {i: np.asarray(row, dtype=np.float32) for i, row in enumerate(data["probs"])}
+    return probs, list(data["classes"]), ""
 
 
 def _scores(
@@ -172,6 +228,16 @@ def format_report(scores: dict[str, Any]) -> str:
     ]
     if scores.get("tuning"):
         lines.insert(2, f"  tuning (nested, training folds only): {scores['tuning']}")
+    enc = scores.get("encoder", {})
+    if "share" in enc:
+        lines.insert(
+            2,
+            f"  encoder decides {enc['share']:.0%} of the pairs (classifier probability < "
+            f"{FALLBACK_BELOW}); classifier alone: accuracy {enc['classifier_accuracy']:.3f}, "
+            f"quad accuracy {enc['classifier_quad_accuracy']:.3f}",
+        )
+    elif enc.get("skipped"):
+        lines.insert(2, f"  classifier alone (encoder not scored: {enc['skipped']})")
     for name, s in sorted(scores["per_class"].items()):
         lines.append(
             f"  {name:<10} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} "
