@@ -4,9 +4,9 @@ A MiniLM-L6 encoder (all-MiniLM-L6-v2, Apache-2.0), fine-tuned end to end on PLV
 PLOVER gold records by ``scripts/train_events_encoder.py``, exported to ONNX and quantised to int8
 (``models/events/event_encoder.int8.onnx``). It reads the sentence with the source and the target
 marked ("@ Russia @ accused # Ukraine # of shelling") and classifies from its states at [CLS] and
-at the two opening marks. It costs about the parse of the sentence it reads, so it only runs where
-the shipped logistic regression's probability is below :data:`FALLBACK_BELOW` (about a fifth of
-the pairs on PLV).
+at the two opening marks. In articles a pair costs about 2.2–2.6 parses of an average sentence
+(docs/PERFORMANCE.md), so it only runs where the shipped logistic regression's probability is
+below :data:`FALLBACK_BELOW` (about a fifth of the pairs on PLV).
 
 Word pieces come from a plain-Python BERT (uncased) WordPiece tokenizer over the encoder's own
 vocabulary; onnxruntime runs the model on one thread.

@@ -299,7 +299,7 @@ def extract_events(doc: Doc, analysis: Analysis) -> None:
     prior = max(TABLE_PRIOR, model.lexicon_prior)
     decided = [_decide(c, p, model.classes, prior) for c, p in zip(cands, probs, strict=True)]
     # where the logistic regression is unsure, the fine-tuned encoder decides (about a fifth of
-    # the classified pairs: the encoder costs about two parses of the sentence it reads)
+    # the classified pairs: a pair costs more than two parses of an average sentence)
     unsure = {i for i in need if decided[i][1] < FALLBACK_BELOW} if encoder_enabled() else set()
     if unsure:
         examples = [_pair_example(cands[i]) if i in unsure else None for i in range(len(cands))]
