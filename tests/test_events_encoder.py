@@ -70,6 +70,9 @@ def test_only_unsure_decisions_with_an_example_are_overruled() -> None:
     out = refine(decided, [ex, ex, None], fake)  # type: ignore[arg-type]
     assert out == [("ACCUSE", 0.95), ("CONSULT", pytest.approx(0.9)), ("ACCUSE", 0.2)]
     assert fake.seen == [ex]
+    no_target = PairExample("Russia withdrew.", (0, 6), None, "")
+    assert refine([("YIELD", 0.2)], [no_target], fake) == [("YIELD", 0.2)]  # type: ignore[arg-type]
+    assert fake.seen == [ex]  # a pair without a target is not the encoder's to decide
     rows = {0: np.array([0.0, 1.0]), 2: np.array([0.0, 1.0])}
     assert overrule(decided, rows, ["ACCUSE", "CONSULT"])[0] == ("ACCUSE", 0.95)
     assert overrule(decided, rows, ["ACCUSE", "CONSULT"])[2] == ("CONSULT", 1.0)
@@ -87,23 +90,32 @@ def test_the_shipped_encoder_reads_marked_sentences() -> None:
     assert [model.classes[int(k)] for k in probs.argmax(axis=1)] == ["ACCUSE", "AID"]
 
 
-def test_the_extractor_hands_unsure_pairs_to_the_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
-    from wirelens import analyze
-    from wirelens.extract.events import extractor
+def test_classify_hands_unsure_pairs_to_the_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wirelens.events import classify
 
-    text = "Russia accused Ukraine of shelling villages in Donbas on Monday."
-    before = {(e.type, e.actor.text) for e in analyze(text).events}
-    assert ("ACCUSE", "Russia") in before
+    sentence = "Russia accused Ukraine of shelling villages in Donbas on Monday."
+    assert classify(sentence, source=(0, 6), target=(15, 22)).type == "ACCUSE"
     fake = FixedEncoder(encoder.load_default().classes, "CONSULT")
     monkeypatch.setattr(encoder, "load_default", lambda: fake)
-    monkeypatch.setattr(extractor, "FALLBACK_BELOW", 1.01)  # every classified pair is unsure
+    monkeypatch.setattr(encoder, "FALLBACK_BELOW", 1.01)  # every decision is unsure
+    code = classify(sentence, source=(0, 6), target=(15, 22))
+    assert (code.type, code.quad) == ("CONSULT", "verbal_cooperation")
+    assert fake.seen == [PairExample(sentence, (0, 6), (15, 22), "")]
+    assert classify(sentence, source=(0, 6)).type != "CONSULT"  # no target: not the encoder's
+    assert classify(sentence, source=(0, 6), target=(15, 22), encoder=False).type == "ACCUSE"
+    assert len(fake.seen) == 1
+
+
+def test_articles_keep_the_trigger_anchored_decision(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wirelens import analyze
+
+    fake = FixedEncoder(encoder.load_default().classes, "CONSULT")
+    monkeypatch.setattr(encoder, "load_default", lambda: fake)
     monkeypatch.setattr(encoder, "FALLBACK_BELOW", 1.01)
-    after = analyze(text).events
-    assert ("CONSULT", "Russia") in {(e.type, e.actor.text) for e in after}
-    pair = fake.seen[0]
-    assert pair.text == text
-    assert pair.text[slice(*pair.source)] == "Russia"
-    assert pair.target is not None and pair.text[slice(*pair.target)] == "Ukraine"
+    text = "NATO leaders met on the anniversary of Russia's invasion of Ukraine."
+    events = analyze(text).events
+    assert fake.seen == []
+    assert any(e.type == "ASSAULT" and e.trigger.text == "invasion" for e in events)
 
 
 def test_eval_says_why_the_encoder_is_not_scored(tmp_path: Path) -> None:
@@ -116,20 +128,6 @@ def test_eval_says_why_the_encoder_is_not_scored(tmp_path: Path) -> None:
     )
     assert "--seed 7 --oof-only" in encoder_oof(plv, 7, 5)[2]
     assert "for 5 folds" in encoder_oof(plv, 0, 3)[2]
-
-
-def test_the_switch_keeps_articles_off_the_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
-    from wirelens import analyze
-    from wirelens.extract.events import extractor
-
-    fake = FixedEncoder(encoder.load_default().classes, "CONSULT")
-    monkeypatch.setattr(encoder, "load_default", lambda: fake)
-    monkeypatch.setattr(extractor, "FALLBACK_BELOW", 1.01)
-    monkeypatch.setattr(encoder, "FALLBACK_BELOW", 1.01)
-    monkeypatch.setenv(encoder.SWITCH, "off")
-    events = analyze("Russia accused Ukraine of shelling villages in Donbas on Monday.").events
-    assert ("ACCUSE", "Russia") in {(e.type, e.actor.text) for e in events}
-    assert fake.seen == []
 
 
 def test_many_pairs_run_in_bounded_batches(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -35,7 +35,7 @@ from ..extract.events.classifier import (
     train,
 )
 from ..extract.events.data import PairExample, read_gsr, read_plv
-from ..extract.events.encoder import FALLBACK_BELOW, overrule
+from ..extract.events.encoder import FALLBACK_BELOW, overrule, reads
 from ..extract.events.lexicon import type_info
 from . import CorpusError
 
@@ -104,6 +104,7 @@ def score_plv(
     quads = quad_labels(examples)
     extra_quads = quad_labels(extra_examples)
     decided: list[tuple[str, float]] = [("", 0.0)] * len(examples)
+    hints: list[tuple[str, float] | None] = [None] * len(examples)
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     chosen: list[Settings] = []
     for train_idx, test_idx in splitter.split(labels, labels):
@@ -117,17 +118,19 @@ def score_plv(
         model = train(fold_feats, fold_labels, fold_quads, settings)
         for i, decision in zip(test_idx, model.decide([feats[i] for i in test_idx]), strict=True):
             decided[i] = decision
+            hints[i] = model.hint(feats[i])
     alone = [label for label, _ in decided]
     encoder_probs, encoder_classes, why_not = (
         encoder_oof(plv_path, seed, folds) if encoder else ({}, [], "switched off")
     )
-    predicted = [label for label, _ in overrule(decided, encoder_probs, encoder_classes)]
+    encoder_probs = {i: row for i, row in encoder_probs.items() if reads(examples[i])}
+    predicted = [label for label, _ in overrule(decided, encoder_probs, encoder_classes, hints)]
     scores = _scores(examples, predicted, folds, len(extra_examples))
     scores["seed"] = seed
     if encoder_probs:
         quads = quad_labels(examples)
         scores["encoder"] = {
-            "share": sum(p < FALLBACK_BELOW for _, p in decided) / len(decided),
+            "share": sum(decided[i][1] < FALLBACK_BELOW for i in encoder_probs) / len(decided),
             "classifier_accuracy": sum(a == e.label for a, e in zip(alone, examples, strict=True))
             / len(alone),
             "classifier_quad_accuracy": sum(

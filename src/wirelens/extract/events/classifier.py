@@ -136,6 +136,16 @@ class EventModel:
         best = ranked.argmax(axis=1)
         return [(self.classes[int(i)], float(p[i])) for p, i in zip(probs, best, strict=True)]
 
+    def hint(self, feat: Features) -> tuple[str, float] | None:
+        """The trigger table's type of ``feat`` (feature ``lexT``) and the prior
+        :meth:`decide` gives it, or None."""
+        if not self.lexicon_prior:
+            return None
+        return next(
+            ((name, self.lexicon_prior) for name in self.classes if f"lexT={name}" in feat[0]),
+            None,
+        )
+
     def to_json(self) -> str:
         data: dict[str, Any] = {
             "about": self.about,

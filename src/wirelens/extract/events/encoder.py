@@ -1,12 +1,18 @@
-"""The fine-tuned encoder that decides the event types the logistic regression is unsure of.
+"""The fine-tuned encoder that decides the pair types the logistic regression is unsure of.
 
 A MiniLM-L6 encoder (all-MiniLM-L6-v2, Apache-2.0), fine-tuned end to end on PLV_train and the
 PLOVER gold records by ``scripts/train_events_encoder.py``, exported to ONNX and quantised to int8
 (``models/events/event_encoder.int8.onnx``). It reads the sentence with the source and the target
 marked ("@ Russia @ accused # Ukraine # of shelling") and classifies from its states at [CLS] and
-at the two opening marks. In articles a pair costs about 2.2–2.6 parses of an average sentence
-(docs/PERFORMANCE.md), so it only runs where the shipped logistic regression's probability is
-below :data:`FALLBACK_BELOW` (about a fifth of the pairs on PLV).
+at the two opening marks. :func:`wirelens.events.classify` (and ``wirelens eval events``) hand it
+the pairs with a target where the logistic regression's probability is below
+:data:`FALLBACK_BELOW` (about a fifth of PLV's pairs).
+
+Articles' events do not use it: it codes a source-target pair from the whole sentence and cannot
+be told which predicate is the event's trigger: in "NATO leaders met today on the one-month
+anniversary of Russia's unprovoked and unjustified invasion of Ukraine" (crisis-2022) it codes
+Russia -> Ukraine by the main clause (CONSULT), where the article extractor, anchored on the
+trigger "invasion", says ASSAULT (docs/EVALUATION.md).
 
 Word pieces come from a plain-Python BERT (uncased) WordPiece tokenizer over the encoder's own
 vocabulary; onnxruntime runs the model on one thread.
@@ -15,7 +21,6 @@ vocabulary; onnxruntime runs the model on one thread.
 from __future__ import annotations
 
 import json
-import os
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
@@ -33,9 +38,6 @@ META_FILE = "event_encoder.json"
 # on the seed-0 PLV folds the int8 encoder then decides 18% of the pairs (0.6: 24%, for +0.002
 # accuracy; 0.4: 12%, -0.005), and in articles its cost is about proportional to that share.
 FALLBACK_BELOW = 0.5
-# WIRELENS_EVENT_ENCODER=off: articles' events from the logistic regression alone (faster, less
-# accurate; see docs/PERFORMANCE.md)
-SWITCH = "WIRELENS_EVENT_ENCODER"
 MAX_PIECES = 160
 BATCH = 16  # pairs per run
 SOURCE_MARK, TARGET_MARK = "@", "#"
@@ -193,11 +195,6 @@ class EventEncoder:
         return np.asarray(exp / exp.sum(axis=1, keepdims=True))
 
 
-def enabled() -> bool:
-    """Whether articles' unsure events go to the encoder (environment :data:`SWITCH`)."""
-    return os.environ.get(SWITCH, "on").strip().lower() not in {"0", "off", "false", "no"}
-
-
 @lru_cache(maxsize=1)
 def load_default() -> EventEncoder:
     """The shipped encoder (models/events), loaded once per process."""
@@ -210,16 +207,35 @@ def load_default() -> EventEncoder:
 Decision = tuple[str, float]
 
 
+def reads(example: PairExample | None) -> bool:
+    """Whether the encoder decides this pair when the classifier is unsure: only pairs with a
+    target, as (all but 24 of) PLV's training pairs have; in articles most events have none, and
+    there the encoder would be guessing outside what it learnt."""
+    return example is not None and example.target is not None
+
+
+Hint = tuple[str, float] | None  # the trigger table's type and the prior it gets, if any
+
+
 def overrule(
-    decided: Sequence[Decision], probs: dict[int, np.ndarray], classes: Sequence[str]
+    decided: Sequence[Decision],
+    probs: dict[int, np.ndarray],
+    classes: Sequence[str],
+    hints: Sequence[Hint] | None = None,
 ) -> list[Decision]:
     """``decided`` with each unsure decision (probability below :data:`FALLBACK_BELOW`) whose
-    index has encoder probabilities in ``probs`` replaced by the encoder's type."""
+    index has encoder probabilities in ``probs`` replaced by the encoder's type, ranked as the
+    classifier ranks its own: with ``hints[i]``'s prior added to the trigger table's type."""
     out = list(decided)
     for i, row in probs.items():
-        if out[i][1] < FALLBACK_BELOW:
-            best = int(np.argmax(row))
-            out[i] = (classes[best], float(row[best]))
+        if out[i][1] >= FALLBACK_BELOW:
+            continue
+        ranked = np.array(row, dtype=np.float64)
+        hint = hints[i] if hints is not None else None
+        if hint is not None and hint[0] in classes:
+            ranked[list(classes).index(hint[0])] += hint[1]
+        best = int(np.argmax(ranked))
+        out[i] = (classes[best], float(row[best]))
     return out
 
 
@@ -227,16 +243,18 @@ def refine(
     decided: Sequence[Decision],
     examples: Sequence[PairExample | None],
     encoder: EventEncoder | None = None,
+    hints: Sequence[Hint] | None = None,
 ) -> list[Decision]:
     """The shipped decision: the logistic regression's ``decided`` (type, probability), the
     encoder's type where that probability is below :data:`FALLBACK_BELOW` and the pair has an
-    example (its sentence with source and target offsets) to encode."""
+    example (its sentence with source and target offsets) that :func:`reads`; ``hints`` give
+    the trigger table's type the same prior as in the classifier's decision."""
     unsure = [
         i for i, ((_, p), ex) in enumerate(zip(decided, examples, strict=True))
-        if p < FALLBACK_BELOW and ex is not None
+        if p < FALLBACK_BELOW and reads(ex)
     ]  # fmt: skip
     if not unsure:
         return list(decided)
     model = encoder or load_default()
     rows = model.probabilities([ex for i in unsure if (ex := examples[i]) is not None])
-    return overrule(decided, dict(zip(unsure, rows, strict=True)), model.classes)
+    return overrule(decided, dict(zip(unsure, rows, strict=True)), model.classes, hints)

@@ -24,9 +24,6 @@ from ..doctext import doc_text, token_indices
 from ..spanindex import SpanIndex
 from . import attributes
 from .classifier import Features, load_default
-from .data import PairExample
-from .encoder import FALLBACK_BELOW, refine
-from .encoder import enabled as encoder_enabled
 from .features import hyphen_start, lookup_trigger, pair_features, token_span
 from .lexicon import Trigger, code_for, type_info
 from .participants import Mentions, participants
@@ -296,18 +293,13 @@ def extract_events(doc: Doc, analysis: Analysis) -> None:
     probs: list[object] = [None] * len(cands)
     for row, i in enumerate(need):
         probs[i] = scored[row] if scored is not None else None
-    prior = max(TABLE_PRIOR, model.lexicon_prior)
-    decided = [_decide(c, p, model.classes, prior) for c, p in zip(cands, probs, strict=True)]
-    # where the logistic regression is unsure, the fine-tuned encoder decides (about a fifth of
-    # the classified pairs: a pair costs more than two parses of an average sentence)
-    unsure = {i for i in need if decided[i][1] < FALLBACK_BELOW} if encoder_enabled() else set()
-    if unsure:
-        examples = [_pair_example(cands[i]) if i in unsure else None for i in range(len(cands))]
-        decided = refine(decided, examples)
     events: list[Event] = []
     seen: set[tuple[int, int, int | None]] = set()
     dated = attributes.dated_index(analysis)
-    for c, (event_type, _prob) in zip(cands, decided, strict=True):
+    for c, p in zip(cands, probs, strict=False):
+        event_type, _prob = _decide(c, p, model.classes, max(TABLE_PRIOR, model.lexicon_prior))
+        if event_type is None:
+            continue
         key = (c.trigger.i, c.actor.start, c.target.start if c.target else None)
         if key in seen:
             continue
@@ -328,10 +320,9 @@ def _fixed(c: _Candidate) -> bool:
     )
 
 
-def _decide(c: _Candidate, p: object, classes: list[str], prior: float) -> tuple[str, float]:
-    """The candidate's type and its probability: speech acts and table-fixed types, else the
-    classifier's probabilities (``EventModel.scores``), ranked with ``prior`` added to the
-    table's type."""
+def _decide(c: _Candidate, p: object, classes: list[str], prior: float) -> tuple[str | None, float]:
+    """The candidate's type: speech acts and table-fixed types, else the classifier's
+    probabilities (``EventModel.scores``) with ``prior`` added to the table's type."""
     import numpy as np
 
     probs = np.array(p, dtype=float)
@@ -340,25 +331,10 @@ def _decide(c: _Candidate, p: object, classes: list[str], prior: float) -> tuple
     assert c.entry is not None
     if _fixed(c):
         return c.entry.type, 1.0
-    ranked = probs.copy()
     if c.entry.type in classes:
-        ranked[classes.index(c.entry.type)] += prior
-    best = int(ranked.argmax())
+        probs[classes.index(c.entry.type)] += prior
+    best = int(probs.argmax())
     return classes[best], float(probs[best])
-
-
-def _pair_example(c: _Candidate) -> PairExample | None:
-    """The candidate as the encoder reads it: its trigger's sentence with the actor and target
-    offsets, or None when either lies outside that sentence."""
-    sent = c.trigger.sent
-    doc = sent.doc
-    spans = [_span(doc, c.actor)] + ([_span(doc, c.target)] if c.target is not None else [])
-    if any(s.start < sent.start or s.end > sent.end for s in spans):
-        return None
-    base = sent.start_char
-    source = (spans[0].start_char - base, spans[0].end_char - base)
-    target = (spans[1].start_char - base, spans[1].end_char - base) if len(spans) > 1 else None
-    return PairExample(sent.text, source, target, "")
 
 
 def _event(
