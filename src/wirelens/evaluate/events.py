@@ -235,8 +235,9 @@ def format_report(scores: dict[str, Any]) -> str:
     if "share" in enc:
         lines.insert(
             2,
-            f"  encoder decides {enc['share']:.0%} of the pairs (classifier probability < "
-            f"{FALLBACK_BELOW}); classifier alone: accuracy {enc['classifier_accuracy']:.3f}, "
+            f"  encoder decides {enc['share']:.0%} of the pairs (with a target, classifier "
+            f"probability < {FALLBACK_BELOW}); classifier alone: accuracy "
+            f"{enc['classifier_accuracy']:.3f}, "
             f"quad accuracy {enc['classifier_quad_accuracy']:.3f}",
         )
     elif enc.get("skipped"):

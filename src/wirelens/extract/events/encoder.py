@@ -209,8 +209,8 @@ Decision = tuple[str, float]
 
 def reads(example: PairExample | None) -> bool:
     """Whether the encoder decides this pair when the classifier is unsure: only pairs with a
-    target, as (all but 24 of) PLV's training pairs have; in articles most events have none, and
-    there the encoder would be guessing outside what it learnt."""
+    target, as all but 24 of PLV's training pairs have (without one it would be guessing outside
+    what it learnt)."""
     return example is not None and example.target is not None
 
 
