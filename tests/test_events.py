@@ -247,3 +247,19 @@ def test_a_question_is_hypothetical_but_a_statement_before_one_is_not(pipeline: 
     assert {e.modality for e in asked.events if e.type == "ASSAULT"} == {"hypothetical"}
     told = run(pipeline, "Russia invaded Ukraine, and the minister asked: “What comes next?”")
     assert {e.modality for e in told.events if e.type == "ASSAULT"} == {"reported"}
+
+
+def test_a_talk_with_someone_is_not_an_accusation(pipeline: Pipeline) -> None:
+    text = (  # the opening of a White House readout in crisis-2022 (public domain)
+        "President Biden spoke today with President Zelenskyy of Ukraine about the ongoing work "
+        "by the United States and its allies and partners to deliver military, economic, and "
+        "humanitarian assistance to Ukraine and to impose severe costs on Russia for its brutal "
+        "aggression against Ukraine."
+    )
+    talked = run(pipeline, text)
+    assert talked.quotes and talked.quotes[0].cue is not None  # still an attribution
+    assert not [e for e in talked.events if e.type == "ACCUSE" and e.trigger.text == "spoke"]
+    said = run(
+        pipeline, "President Biden said Russia's brutal aggression against Ukraine must end."
+    )
+    assert any(e.type == "ACCUSE" and e.trigger.text == "said" for e in said.events)

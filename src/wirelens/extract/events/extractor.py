@@ -225,6 +225,8 @@ def _speech_candidates(
         cue = token_span(doc, quote.cue.start, quote.cue.end).root
         if cue.i in taken:  # the "cue" is an act we already coded ("shut down its embassy")
             continue
+        if any(c.dep_ == "prep" and c.lower_ == "with" for c in cue.children):
+            continue  # a talk ("spoke with Zelenskyy about ... aggression"), not an accusation
         speaker = analysis.actor(quote.source.actor_id)
         source = EventParticipant(
             text=quote.source.text,
