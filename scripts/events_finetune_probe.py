@@ -250,6 +250,44 @@ def shipped_decisions(
     return types, probs
 
 
+def training_data(data: Path) -> tuple[list[PairExample], list[PairExample], list[str]]:
+    """PLV_train's pairs, the PLOVER gold records' and the sorted type labels of both."""
+    plv = read_plv(data / "plv" / "PLV_train.tsv")
+    gsr = read_gsr(data / "plover_gsr_cameo" / "PLOVER_GSR_CAMEO.json")
+    return plv, gsr, sorted({e.label for e in plv + gsr})
+
+
+def cross_validate(
+    w: dict[str, torch.Tensor],
+    items: list[Any],
+    extra: list[Any],
+    labels: list[str],
+    extra_labels: list[str],
+    classes: list[str],
+    args: Any,
+    predict_fn: Any = None,
+) -> tuple[np.ndarray, nn.Module]:
+    """Out-of-fold probabilities and the last fold's model: per stratified fold of
+    ``args.seed``, fine-tune on the other folds plus ``extra`` (the PLOVER gold records) and
+    predict the fold."""
+    index = {c: i for i, c in enumerate(classes)}
+    probs = np.zeros((len(items), len(classes)))
+    splitter = StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=args.seed)
+    started = time.time()
+    for fold, (train_idx, test_idx) in enumerate(splitter.split(labels, labels)):
+        model = fit(
+            w,
+            [items[i] for i in train_idx] + extra,
+            [index[labels[i]] for i in train_idx] + [index[x] for x in extra_labels],
+            len(classes),
+            args,
+        )
+        probs[test_idx] = (predict_fn or predict)(model, [items[i] for i in test_idx])
+        right = np.mean([classes[probs[i].argmax()] == labels[i] for i in test_idx])
+        print(f"fold {fold}: accuracy {right:.3f} ({time.time() - started:.0f} s)", flush=True)
+    return probs, model
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("data", type=Path, help="../shared/data/events")
@@ -264,28 +302,12 @@ def main() -> None:
     np.random.seed(args.seed)
     torch.set_num_threads(2)
     w, tokenizer = load_weights()
-    plv = read_plv(args.data / "plv" / "PLV_train.tsv")
-    gsr = read_gsr(args.data / "plover_gsr_cameo" / "PLOVER_GSR_CAMEO.json")
-    classes = sorted({e.label for e in plv + gsr})
-    index = {c: i for i, c in enumerate(classes)}
+    plv, gsr, classes = training_data(args.data)
     items = [encode(tokenizer, e) for e in plv]
     extra = [encode(tokenizer, e) for e in gsr]
     labels = [e.label for e in plv]
-    probs = np.zeros((len(plv), len(classes)))
     splitter = StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=args.seed)
-    started = time.time()
-    model = None
-    for fold, (train_idx, test_idx) in enumerate(splitter.split(labels, labels)):
-        model = fit(
-            w,
-            [items[i] for i in train_idx] + extra,
-            [index[labels[i]] for i in train_idx] + [index[e.label] for e in gsr],
-            len(classes),
-            args,
-        )
-        probs[test_idx] = predict(model, [items[i] for i in test_idx])
-        right = np.mean([classes[probs[i].argmax()] == labels[i] for i in test_idx])
-        print(f"fold {fold}: accuracy {right:.3f} ({time.time() - started:.0f} s)", flush=True)
+    probs, model = cross_validate(w, items, extra, labels, [e.label for e in gsr], classes, args)
     info = type_info()
     gold_quads = [e.quad or info[e.label].quad for e in plv]
 
@@ -305,7 +327,6 @@ def main() -> None:
             f"encoder where the shipped probability < {threshold}: "
             f"{use.mean():.0%} of the pairs, {scores(hybrid)}"
         )
-    assert model is not None
     ratio, parse_ms = time_forward(model, items[:200], [e.text for e in plv[:200]])
     print(
         f"encoder forward = {ratio:.1f}x the spaCy parse of the same sentences "

@@ -21,20 +21,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from pathlib import Path
 from typing import Any
 
 import events_finetune_probe as probe
 import numpy as np
 import torch
-from events_finetune_probe import WIDTH, PairClassifier, fit, load_weights
-from sklearn.model_selection import StratifiedKFold
+from events_finetune_probe import (
+    WIDTH,
+    PairClassifier,
+    cross_validate,
+    fit,
+    load_weights,
+    training_data,
+)
 from tokenizers import Tokenizer
 from torch import nn
 
 from wirelens import analyze
-from wirelens.extract.events.data import read_gsr, read_plv
 from wirelens.extract.events.features import find_trigger, token_span
 from wirelens.extract.events.lexicon import type_info
 from wirelens.pipeline import load_nlp
@@ -125,9 +129,7 @@ def main() -> None:
     probe.batch = batch  # type: ignore[assignment]
     w, tokenizer = load_weights()
     nlp = load_nlp()
-    plv = read_plv(args.data / "plv" / "PLV_train.tsv")
-    gsr = read_gsr(args.data / "plover_gsr_cameo" / "PLOVER_GSR_CAMEO.json")
-    classes = sorted({e.label for e in plv + gsr})
+    plv, gsr, classes = training_data(args.data)
     index = {c: i for i, c in enumerate(classes)}
 
     def items_of(examples: list[Any]) -> list[Item]:
@@ -143,20 +145,10 @@ def main() -> None:
 
     items, extra = items_of(plv), items_of(gsr)
     labels = [e.label for e in plv]
-    probs = np.zeros((len(plv), len(classes)))
-    splitter = StratifiedKFold(n_splits=5, shuffle=True, random_state=args.seed)
-    started = time.time()
-    for fold, (train_idx, test_idx) in enumerate(splitter.split(labels, labels)):
-        model = fit(
-            w,
-            [items[i] for i in train_idx] + extra,
-            [index[labels[i]] for i in train_idx] + [index[e.label] for e in gsr],
-            len(classes),
-            args,
-        )
-        probs[test_idx] = predict(model, [items[i] for i in test_idx])
-        right = np.mean([classes[probs[i].argmax()] == labels[i] for i in test_idx])
-        print(f"fold {fold}: accuracy {right:.3f} ({time.time() - started:.0f} s)", flush=True)
+    args.folds = 5
+    probs, _ = cross_validate(
+        w, items, extra, labels, [e.label for e in gsr], classes, args, predict_fn=predict
+    )
     info = type_info()
     predicted = [classes[p.argmax()] for p in probs]
     accuracy = np.mean([p == g for p, g in zip(predicted, labels, strict=True)])

