@@ -259,6 +259,12 @@ def test_a_talk_with_someone_is_not_an_accusation(pipeline: Pipeline) -> None:
     talked = run(pipeline, text)
     assert talked.quotes and talked.quotes[0].cue is not None  # still an attribution
     assert not [e for e in talked.events if e.type == "ACCUSE" and e.trigger.text == "spoke"]
+    discussed = run(
+        pipeline,
+        "President Biden spoke with Chancellor Scholz of Germany. They discussed the threat that "
+        "Russia's aggression poses to Ukraine.",
+    )
+    assert not [e for e in discussed.events if e.type == "ACCUSE"]
     said = run(
         pipeline, "President Biden said Russia's brutal aggression against Ukraine must end."
     )

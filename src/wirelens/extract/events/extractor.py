@@ -75,6 +75,8 @@ ACCUSING_WORDS = {
     "fake",
 }
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+# speech cues that report a conversation: what was talked about is no accusation by the speaker
+_TALK_LEMMAS = {"discuss", "talk", "speak", "meet", "confer", "chat", "converse"}
 # entity types of a word in front of a noun trigger that names who acts ("a Russian invasion")
 _ACTOR_ENTITIES = {"NORP", "GPE", "ORG"}
 # noun triggers whose "of" phrase is what is acted on ("the invasion of Ukraine")
@@ -225,7 +227,9 @@ def _speech_candidates(
         cue = token_span(doc, quote.cue.start, quote.cue.end).root
         if cue.i in taken:  # the "cue" is an act we already coded ("shut down its embassy")
             continue
-        if any(c.dep_ == "prep" and c.lower_ == "with" for c in cue.children):
+        if cue.lemma_.lower() in _TALK_LEMMAS or any(
+            c.dep_ == "prep" and c.lower_ == "with" for c in cue.children
+        ):
             continue  # a talk ("spoke with Zelenskyy about ... aggression"), not an accusation
         speaker = analysis.actor(quote.source.actor_id)
         source = EventParticipant(
