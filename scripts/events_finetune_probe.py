@@ -111,9 +111,12 @@ class Block(nn.Module):
 
 
 class PairClassifier(nn.Module):
-    """The encoder's first ``layers`` layers and a linear layer over [CLS] and the two marks."""
+    """The encoder's first ``layers`` layers and a linear layer over [CLS] and ``marks`` marks
+    (the source's and the target's opening marks)."""
 
-    def __init__(self, w: dict[str, torch.Tensor], classes: int, layers: int) -> None:
+    def __init__(
+        self, w: dict[str, torch.Tensor], classes: int, layers: int, marks: int = 2
+    ) -> None:
         super().__init__()
         self.words = nn.Embedding.from_pretrained(
             w["embeddings.word_embeddings.weight"].clone(), freeze=False
@@ -125,11 +128,10 @@ class PairClassifier(nn.Module):
         self.norm = _norm(w, "embeddings.LayerNorm")
         self.blocks = nn.ModuleList(Block(w, i) for i in range(layers))
         self.dropout = nn.Dropout(0.1)
-        self.head = nn.Linear(3 * WIDTH, classes)
+        self.head = nn.Linear((1 + marks) * WIDTH, classes)
 
-    def forward(
-        self, ids: torch.Tensor, mask: torch.Tensor, source: torch.Tensor, target: torch.Tensor
-    ) -> torch.Tensor:
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor, *marks: torch.Tensor) -> torch.Tensor:
+        """Logits from the states at [CLS] and at each mark (one piece index per row)."""
         x = self.norm(
             self.words(ids) + self.positions(torch.arange(ids.shape[1]))[None] + self.segment
         )
@@ -137,7 +139,8 @@ class PairClassifier(nn.Module):
         for block in self.blocks:
             x = block(x, pad)
         rows = torch.arange(ids.shape[0])
-        return self.head(self.dropout(torch.cat([x[:, 0], x[rows, source], x[rows, target]], -1)))
+        states = [x[:, 0], *(x[rows, m] for m in marks)]
+        return self.head(self.dropout(torch.cat(states, -1)))
 
 
 Encoded = tuple[list[int], int, int]  # word-piece ids, index of the source mark, of the target mark

@@ -28,7 +28,6 @@ import events_finetune_probe as probe
 import numpy as np
 import torch
 from events_finetune_probe import (
-    WIDTH,
     PairClassifier,
     cross_validate,
     fit,
@@ -79,19 +78,7 @@ class TriggerClassifier(PairClassifier):
     """The probe's pair classifier with a fourth state, at the trigger's mark."""
 
     def __init__(self, w: dict[str, torch.Tensor], classes: int, layers: int) -> None:
-        super().__init__(w, classes, layers)
-        self.head = nn.Linear(4 * WIDTH, classes)
-
-    def forward(self, ids, mask, source, target, trigger):  # type: ignore[no-untyped-def, override]
-        x = self.norm(
-            self.words(ids) + self.positions(torch.arange(ids.shape[1]))[None] + self.segment
-        )
-        pad = (1.0 - mask) * -1e4
-        for block in self.blocks:
-            x = block(x, pad)
-        rows = torch.arange(ids.shape[0])
-        states = [x[:, 0], x[rows, source], x[rows, target], x[rows, trigger]]
-        return self.head(self.dropout(torch.cat(states, -1)))
+        super().__init__(w, classes, layers, marks=3)
 
 
 def batch(items: list[Item]) -> tuple[torch.Tensor, ...]:
