@@ -128,15 +128,11 @@ def score_plv(
     scores = _scores(examples, predicted, folds, len(extra_examples))
     scores["seed"] = seed
     if encoder_probs:
-        quads = quad_labels(examples)
+        classifier = _scores(examples, alone, folds, len(extra_examples))
         scores["encoder"] = {
             "share": sum(decided[i][1] < FALLBACK_BELOW for i in encoder_probs) / len(decided),
-            "classifier_accuracy": sum(a == e.label for a, e in zip(alone, examples, strict=True))
-            / len(alone),
-            "classifier_quad_accuracy": sum(
-                type_info()[a].quad == q for a, q in zip(alone, quads, strict=True)
-            )
-            / len(alone),
+            "classifier_accuracy": classifier["accuracy"],
+            "classifier_quad_accuracy": classifier["quad_accuracy"],
         }
     else:
         scores["encoder"] = {"skipped": why_not}

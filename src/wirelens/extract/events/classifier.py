@@ -128,11 +128,9 @@ class EventModel:
         """
         probs = self.scores(feats)
         ranked = probs.copy()
-        if self.lexicon_prior:
-            for row, (sparse, _) in enumerate(feats):
-                for k, name in enumerate(self.classes):
-                    if f"lexT={name}" in sparse:
-                        ranked[row, k] += self.lexicon_prior
+        for row, feat in enumerate(feats):
+            if (hint := self.hint(feat)) is not None:
+                ranked[row, self.classes.index(hint[0])] += hint[1]
         best = ranked.argmax(axis=1)
         return [(self.classes[int(i)], float(p[i])) for p, i in zip(probs, best, strict=True)]
 
