@@ -215,6 +215,29 @@ def eval_events(
     typer.echo(events.format_report(scores))
 
 
+@eval_app.command("article-events")
+def eval_article_events(
+    data: Annotated[
+        Path | None, typer.Argument(help="The shared data directory (default ../shared/data).")
+    ] = None,
+    gold_set: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Gold set to score: crisis-2022 (dev) or polnear-dev (held out); default both.",
+        ),
+    ] = None,
+) -> None:
+    """Events in whole articles against hand-annotated events: type, quad, target, not-events."""
+    from .evaluate import article_events
+
+    with _scoring():
+        results = article_events.score(
+            _corpus_dir(data, ""), tuple(gold_set or ("crisis-2022", "polnear-dev"))
+        )
+    typer.echo(article_events.format_report(results))
+
+
 @eval_app.command("actors")
 def eval_actors(
     directory: Annotated[
