@@ -269,3 +269,23 @@ def test_a_talk_with_someone_is_not_an_accusation(pipeline: Pipeline) -> None:
         pipeline, "President Biden said Russia's brutal aggression against Ukraine must end."
     )
     assert any(e.type == "ACCUSE" and e.trigger.text == "said" for e in said.events)
+
+
+def test_a_pronoun_in_a_speakers_words_is_the_speaker_only_when_it_can_be(
+    pipeline: Pipeline,
+) -> None:
+    # "it" in a person's words is not that person (crisis-2022: Zelensky, "it is necessary to
+    # meet and talk" had made Zelensky CONSULT)
+    person = run(
+        pipeline,
+        "President Zelensky said: “If Russia has questions, it is necessary to meet and talk.”",
+    )
+    assert not [e for e in person.events if e.actor.text.lower() == "it"]
+    # a country's "it" is the country, a person's "I" is the person
+    country = run(pipeline, "Russia says it does not want to attack Ukraine.")
+    it_events = {
+        (e.type, e.actor.country, e.modality) for e in country.events if e.actor.text == "it"
+    }
+    assert it_events == {("ASSAULT", "RUS", "negated")}
+    first = run(pipeline, "President Putin said: “I thank Chancellor Scholz for his visit.”")
+    assert {e.actor.country for e in first.events if e.actor.text == "I"} == {"RUS"}

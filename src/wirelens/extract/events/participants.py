@@ -3,7 +3,10 @@
 A participant is the mention itself ("Russia"), or a noun phrase led by an actor's demonym or
 name ("Russian troops", "top NATO officials"): then the country comes from the actor and the sector
 from the head noun (troops -> MIL). Coordinated phrases ("the United States and the West") give
-one participant each; pronouns inside a party's words resolve to the speaker.
+one participant each; pronouns inside a party's words resolve to the speaker when they can stand
+for it: "I" and "we" always, "he" and "she" for a person, "it" and "they" for a country, an
+organisation or a group ("Russia says it does not want to attack"; in Zelensky's "it is necessary
+to meet", "it" is not Zelensky).
 """
 
 from __future__ import annotations
@@ -32,6 +35,17 @@ _AGENT_NOUNS = (
     _MIL | _GOV | {"side", "media", "people", "delegation", "envoy", "spokesman", "spokeswoman"}
 )
 _PRONOUNS = {"it", "they", "we", "he", "she", "i"}
+_FIRST_PERSON = {"i", "we"}
+_PERSONAL = {"he", "she"}  # pronouns that can stand for a person speaker; "it", "they" for others
+
+
+def _agrees(pronoun: str, speaker: Actor | None) -> bool:
+    """Whether a pronoun in a speaker's words can stand for the speaker."""
+    if pronoun in _FIRST_PERSON:
+        return True
+    if speaker is None or speaker.kind == "unknown":
+        return False
+    return (pronoun in _PERSONAL) == (speaker.kind == "person")
 
 
 class Mentions:
@@ -76,7 +90,8 @@ def participant(
     if tok.lower_ in _PRONOUNS and tok.pos_ == "PRON":
         if quote is not None and quote.source is not None and quote.source.actor_id:
             actor = mentions.analysis.actor(quote.source.actor_id)
-            return _participant(doc, tok.idx, tok.idx + len(tok), actor, None)
+            if _agrees(tok.lower_, actor):
+                return _participant(doc, tok.idx, tok.idx + len(tok), actor, None)
         return None
     hit = mentions.at(tok.idx, tok.idx + len(tok))
     if hit is not None:
