@@ -289,3 +289,16 @@ def test_a_pronoun_in_a_speakers_words_is_the_speaker_only_when_it_can_be(
     assert it_events == {("ASSAULT", "RUS", "negated")}
     first = run(pipeline, "President Putin said: “I thank Chancellor Scholz for his visit.”")
     assert {e.actor.country for e in first.events if e.actor.text == "I"} == {"RUS"}
+
+
+def test_words_that_name_a_response_to_the_accused_are_a_threat(pipeline: Pipeline) -> None:
+    warned = run(
+        pipeline,
+        "President Biden reiterated that the United States would respond swiftly and decisively "
+        "to any further Russian aggression.",
+    )
+    spoken = {(e.type, e.target.country) for e in warned.events if e.trigger.text == "reiterated"}
+    assert ("THREATEN", "RUS") in spoken and not any(t == "ACCUSE" for t, _ in spoken)
+    assert {e.quad for e in warned.events if e.trigger.text == "reiterated"} == {"verbal_conflict"}
+    accused = run(pipeline, "President Biden said Russia's brutal aggression must end.")
+    assert {e.type for e in accused.events if e.trigger.text == "said"} == {"ACCUSE"}

@@ -5,9 +5,11 @@ Two sources of candidates, both read from the one parse:
 1. **trigger events**: a verb (or one of a few event nouns: "build-up", "withdrawal") listed in
    ``triggers.tsv``, with its subject as actor and an actor in its object or prepositional phrases
    as target ("Scholz met Putin", "Russia ... will pull out some troops");
-2. **speech acts**: a quote (from ``analysis.quotes``) whose content names another actor; the
-   classifier decides whether saying it is an accusation, a rejection, a demand... of that actor
-   ("Lukashenko told Russian media the United States and the West try to 'spark a conflict'").
+2. **speech acts**: a quote (from ``analysis.quotes``) whose content names another actor in a
+   sentence with an accusing word: an accusation of that actor (ACCUSE: "Lukashenko told Russian
+   media the United States and the West try to 'spark a conflict'"), or a warning of
+   consequences when the sentence speaks of a response (THREATEN: "Biden reiterated that the
+   United States would respond swiftly and decisively to any further Russian aggression").
 
 The type comes from the logistic classifier (:mod:`.classifier`), with the trigger table as a
 prior; RETREAT (not a PLV label) and embassy relocations are assigned by the table alone.
@@ -74,6 +76,18 @@ ACCUSING_WORDS = {
     "disinformation",
     "fake",
 }
+# ...and with one of these words too, the party's words warn of consequences (THREATEN, CAMEO 13)
+THREATENING_WORDS = {
+    "respond",
+    "response",
+    "consequence",
+    "cost",
+    "retaliate",
+    "retaliation",
+    "punish",
+    "punishment",
+    "price",
+}
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 # speech cues that report a conversation: what was talked about is no accusation by the speaker
 _TALK_LEMMAS = {"discuss", "talk", "speak", "meet", "confer", "chat", "converse"}
@@ -103,7 +117,7 @@ class _Candidate:
     actor: EventParticipant
     target: EventParticipant | None
     quote: Quote | None
-    speech: bool = False
+    speech: str | None = None  # a speech act's type (ACCUSE, THREATEN); None for trigger events
 
 
 def _subject(tok: Token, of_is_patient: bool = False) -> Token | None:
@@ -245,6 +259,7 @@ def _speech_candidates(
             continue
         seen: set[str] = set()
         for s, e, actor in mentions.inside(accusing):
+            part = next(p for p in accusing if p[0] <= s and e <= p[1])
             if actor.id in seen or actor.id == source.actor_id:
                 continue
             if speaker is not None and actor.country and actor.country == speaker.country:
@@ -258,7 +273,9 @@ def _speech_candidates(
                 country=actor.country,
                 sector=actor.sector,
             )
-            out.append(_Candidate(cue, None, source, target, None, speech=True))
+            warns = any(t.lemma_.lower() in THREATENING_WORDS for t in token_span(doc, *part))
+            act = "THREATEN" if warns else "ACCUSE"
+            out.append(_Candidate(cue, None, source, target, None, speech=act))
     return out
 
 
@@ -333,7 +350,7 @@ def _decide(c: _Candidate, p: object, classes: list[str], prior: float) -> tuple
 
     probs = np.array(p, dtype=float)
     if c.speech:
-        return "ACCUSE", 1.0
+        return c.speech, 1.0
     assert c.entry is not None
     if _fixed(c):
         return c.entry.type, 1.0
