@@ -302,3 +302,22 @@ def test_words_that_name_a_response_to_the_accused_are_a_threat(pipeline: Pipeli
     assert {e.quad for e in warned.events if e.trigger.text == "reiterated"} == {"verbal_conflict"}
     accused = run(pipeline, "President Biden said Russia's brutal aggression must end.")
     assert {e.type for e in accused.events if e.trigger.text == "said"} == {"ACCUSE"}
+
+
+def test_a_cue_that_names_its_act_types_the_speech_act(pipeline: Pipeline) -> None:
+    text = (  # from a President of Ukraine readout in crisis-2022 (CC BY 4.0)
+        "Volodymyr Zelensky expressed gratitude for the U.S. President's support for the "
+        'principle of "nothing about Ukraine without Ukraine," as well as for the readiness of '
+        "the United States to take decisive action if Russia's aggression against our state "
+        "escalates."
+    )
+    thanked = run(pipeline, text)
+    spoken = {(e.type, e.target.country) for e in thanked.events if e.trigger.text == "expressed"}
+    assert ("SUPPORT", "USA") in spoken
+    assert not [t for t, c in spoken if c == "RUS"]  # the aggressor is not thanked
+    rejected = run(  # from a White House text in crisis-2022 (public domain)
+        pipeline,
+        "Vladimir Putin chose this war. He rejected every good-faith effort the United States "
+        "made to address our mutual security concerns through dialogue to avoid needless conflict.",
+    )
+    assert {(e.type, e.target.country) for e in rejected.events if e.target} == {("REJECT", "USA")}

@@ -88,6 +88,10 @@ THREATENING_WORDS = {
     "punishment",
     "price",
 }
+# verbal acts a speech cue can name itself (a cue that names a talk is no speech act at all)
+_CUE_TYPES = {"AGREE", "SUPPORT", "REQUEST", "ACCUSE", "REJECT", "THREATEN"}
+# "expressed gratitude / appreciation / support for ...": praise (SUPPORT, CAMEO 051)
+_THANKS = {"gratitude", "appreciation", "thanks", "thank", "support", "solidarity", "condolence"}
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 # speech cues that report a conversation: what was talked about is no accusation by the speaker
 _TALK_LEMMAS = {"discuss", "talk", "speak", "meet", "confer", "chat", "converse"}
@@ -257,6 +261,7 @@ def _speech_candidates(
         accusing = _accusing_sentences(doc, quote.content.spans)
         if not accusing:
             continue
+        cue_act = _cue_act(cue)
         seen: set[str] = set()
         for s, e, actor in mentions.inside(accusing):
             part = next(p for p in accusing if p[0] <= s and e <= p[1])
@@ -264,6 +269,8 @@ def _speech_candidates(
                 continue
             if speaker is not None and actor.country and actor.country == speaker.country:
                 continue  # a speaker's own side is not the target of its words
+            if cue_act is not None and _accused(token_span(doc, s, e).root):
+                continue  # thanks for "support ... if Russia's aggression escalates": not Russia
             seen.add(actor.id)
             target = EventParticipant(
                 text=doc_text(doc)[s:e],
@@ -273,10 +280,29 @@ def _speech_candidates(
                 country=actor.country,
                 sector=actor.sector,
             )
-            warns = any(t.lemma_.lower() in THREATENING_WORDS for t in token_span(doc, *part))
-            act = "THREATEN" if warns else "ACCUSE"
-            out.append(_Candidate(cue, None, source, target, None, speech=act))
+            if cue_act is not None:
+                act, entry = cue_act
+            else:
+                warns = any(t.lemma_.lower() in THREATENING_WORDS for t in token_span(doc, *part))
+                act, entry = ("THREATEN" if warns else "ACCUSE"), None
+            out.append(_Candidate(cue, entry, source, target, None, speech=act))
     return out
+
+
+def _cue_act(cue: Token) -> tuple[str, Trigger | None] | None:
+    """The speech act a cue names itself, if any: a verbal act in the trigger table ("rejected",
+    "asked", "warned") or thanks ("expressed gratitude for"); else None (the words decide)."""
+    entry = lookup_trigger(cue)
+    if entry is not None and entry.type in _CUE_TYPES:
+        return entry.type, entry
+    if any(c.dep_ == "dobj" and c.lemma_.lower() in _THANKS for c in cue.children):
+        return "SUPPORT", None
+    return None
+
+
+def _accused(tok: Token) -> bool:
+    """Whether ``tok`` is under an accusing word ("Russia's aggression", "provocations by Kyiv")."""
+    return any(a.lemma_.lower() in ACCUSING_WORDS for a in tok.ancestors)
 
 
 def _accusing_sentences(doc: Doc, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
