@@ -224,7 +224,8 @@ def eval_article_events(
         list[str] | None,
         typer.Option(
             "--set",
-            help="Gold set to score: crisis-2022 (dev) or polnear-dev (held out); default both.",
+            help="Gold set to score: crisis-2022, polnear-train (dev) or polnear-dev (held out); "
+            "default all three.",
         ),
     ] = None,
 ) -> None:
@@ -233,7 +234,7 @@ def eval_article_events(
 
     with _scoring():
         results = article_events.score(
-            _corpus_dir(data, ""), tuple(gold_set or ("crisis-2022", "polnear-dev"))
+            _corpus_dir(data, ""), tuple(gold_set or article_events.SETS)
         )
     typer.echo(article_events.format_report(results))
 

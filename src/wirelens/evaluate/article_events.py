@@ -8,9 +8,15 @@ by hand, blind to the type it gave them, in two sets (``resources/events/``):
 - ``article_gold_crisis2022.jsonl`` (dev): crisis-2022's 157 official texts; every event with a
   target (245) and a random 110 of those without (seed 7). The extractor's rules were reviewed
   against this set.
-- ``article_gold_polnear_dev.jsonl`` (held out): PolNeAR's 84 dev articles (2016 US political
-  news); every event with a target (73) and a random 110 without. It holds offsets and labels
-  only (no text: PolNeAR may not be redistributed); the texts are read from ../shared/data.
+- ``article_gold_polnear_train.jsonl`` (dev): the first 150 PolNeAR train articles (2016 US
+  political news), a random 60 events with a target and 90 without (seed 11), annotated after
+  the first rule changes; reviewed like crisis-2022.
+- ``article_gold_polnear_dev.jsonl`` (held out): PolNeAR's 84 dev articles; every event with a
+  target (73) and a random 110 without (seed 7), annotated before any rule change and not
+  reviewed for rules.
+
+The PolNeAR files hold offsets and labels only (no text: PolNeAR may not be redistributed); their
+texts are read from ../shared/data.
 
 Each annotated event is keyed by its document and the start of its source, target and trigger,
 and carries:
@@ -40,9 +46,16 @@ from ..model import Analysis, Article, Event
 from . import CorpusError
 
 CRISIS_GOLD = "article_gold_crisis2022.jsonl"
+POLNEAR_TRAIN_GOLD = "article_gold_polnear_train.jsonl"
 POLNEAR_GOLD = "article_gold_polnear_dev.jsonl"
 CRISIS_ARTICLES = Path("crisis-2022") / "articles.jsonl"
-POLNEAR_DEV_TEXT = Path("polnear") / "data" / "dev" / "text"
+POLNEAR_TEXT = Path("polnear") / "data"
+# gold set -> (gold file, its role)
+SETS = {
+    "crisis-2022": (CRISIS_GOLD, "dev"),
+    "polnear-train": (POLNEAR_TRAIN_GOLD, "dev"),
+    "polnear-dev": (POLNEAR_GOLD, "held out"),
+}
 
 Key = tuple[str, int, int | None, int]
 
@@ -111,14 +124,14 @@ def crisis_articles(data: Path) -> list[Article]:
     return out
 
 
-def polnear_dev_articles(data: Path, docs: set[str]) -> list[Article]:
-    """The PolNeAR dev texts the gold names (``data``/polnear/data/dev/text)."""
-    directory = data / POLNEAR_DEV_TEXT
+def polnear_articles(data: Path, split: str, docs: set[str]) -> list[Article]:
+    """The PolNeAR texts of ``split`` the gold names (``data``/polnear/data/``split``/text)."""
+    directory = data / POLNEAR_TEXT / split / "text"
     if not directory.is_dir():
-        raise CorpusError(f"PolNeAR dev texts not found at {directory}")
+        raise CorpusError(f"PolNeAR {split} texts not found at {directory}")
     missing = sorted(d for d in docs if not (directory / d).is_file())
     if missing:
-        raise CorpusError(f"{len(missing)} PolNeAR dev texts missing, e.g. {missing[0]}")
+        raise CorpusError(f"{len(missing)} PolNeAR {split} texts missing, e.g. {missing[0]}")
     return [Article(id=d, text=(directory / d).read_text(encoding="utf-8")) for d in sorted(docs)]
 
 
@@ -190,21 +203,22 @@ def score_set(
     }
 
 
-def score(data: Path, sets: tuple[str, ...] = ("crisis-2022", "polnear-dev")) -> list[dict]:
-    """Score each gold set whose texts are found under ``data`` (../shared/data)."""
+def score(data: Path, sets: tuple[str, ...] = tuple(SETS)) -> list[dict]:
+    """Score each gold set (names of :data:`SETS`) with its texts from ``data`` (../shared/data)."""
     from ..pipeline import default_pipeline
 
+    unknown = [name for name in sets if name not in SETS]
+    if unknown:
+        raise CorpusError(f"unknown gold set {unknown[0]!r} (one of {', '.join(SETS)})")
     pipeline = default_pipeline()
     out = []
     for name in sets:
+        gold = shipped_gold(SETS[name][0])
+        docs = {g.doc for g in gold}
         if name == "crisis-2022":
-            gold = shipped_gold(CRISIS_GOLD)
-            articles = [a for a in crisis_articles(data) if a.id in {g.doc for g in gold}]
-        elif name == "polnear-dev":
-            gold = shipped_gold(POLNEAR_GOLD)
-            articles = polnear_dev_articles(data, {g.doc for g in gold})
+            articles = [a for a in crisis_articles(data) if a.id in docs]
         else:
-            raise CorpusError(f"unknown gold set {name!r} (crisis-2022, polnear-dev)")
+            articles = polnear_articles(data, name.removeprefix("polnear-"), docs)
         out.append(score_set(name, gold, articles, pipeline.analyze_many(articles)))
     return out
 
@@ -213,14 +227,12 @@ def _fmt(value: float | None) -> str:
     return "  -  " if value is None else f"{value:.3f}"
 
 
-ROLES = {"crisis-2022": "dev", "polnear-dev": "held out"}
-
-
 def format_report(results: list[dict[str, Any]], mistakes_shown: int = 8) -> str:
     lines: list[str] = []
     for r in results:
         lines.append(
-            f"article events, {r['set']} ({ROLES.get(r['set'], '')}; {r['documents']} documents)"
+            f"article events, {r['set']} ({SETS[r['set']][1] if r['set'] in SETS else 'test'}; "
+            f"{r['documents']} documents)"
         )
         lines.append(
             "                  annotated  not events  typed  found  type acc  quad acc  "
