@@ -12,7 +12,9 @@ Two sources of candidates, both read from the one parse:
    United States would respond swiftly and decisively to any further Russian aggression").
 
 The type comes from the logistic classifier (:mod:`.classifier`), with the trigger table as a
-prior; RETREAT (not a PLV label) and embassy relocations are assigned by the table alone.
+prior; RETREAT (not a PLV label) and embassy relocations are assigned by the table alone, and
+:mod:`.senses` reads which sense an ambiguous trigger word has (a question is no demand, calling
+someone names is an accusation, releasing a video frees no one).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .classifier import Features, load_default
 from .features import hyphen_start, lookup_trigger, pair_features, token_span
 from .lexicon import Trigger, code_for, type_info
 from .participants import Mentions, participants
+from .senses import NO_ACT, pair_sense, word_sense
 
 # event nouns that may head an event without a verb
 NOMINAL_TRIGGERS = {
@@ -122,6 +125,8 @@ class _Candidate:
     target: EventParticipant | None
     quote: Quote | None
     speech: str | None = None  # a speech act's type (ACCUSE, THREATEN); None for trigger events
+    sense: str | None = None  # the type the trigger word's sense names ("called X 'unhinged'")
+    target_person: bool = False
 
 
 def _subject(tok: Token, of_is_patient: bool = False) -> Token | None:
@@ -226,13 +231,22 @@ def _trigger_candidates(doc: Doc, analysis: Analysis, mentions: Mentions) -> lis
             targets = [p for p in participants(doc, t, mentions, quote)]
             if targets:
                 break
+        sense = word_sense(tok, bool(targets))
+        if sense == NO_ACT:
+            continue  # "asked whether ...", "released a video", "fighting for second place"
         for actor in actors:
             pair_targets: list[EventParticipant | None] = [
                 t for t in targets if t.actor_id != actor.actor_id
             ] or [None]
             for target in pair_targets:
-                out.append(_Candidate(tok, entry, actor, target, quote))
+                person = _is_person(analysis, target)
+                out.append(_Candidate(tok, entry, actor, target, quote, None, sense, person))
     return out
+
+
+def _is_person(analysis: Analysis, p: EventParticipant | None) -> bool:
+    actor = analysis.actor(p.actor_id) if p is not None and p.actor_id else None
+    return actor is not None and actor.kind == "person"
 
 
 def _speech_candidates(
@@ -332,7 +346,7 @@ def extract_events(doc: Doc, analysis: Analysis) -> None:
         return
     model = load_default()
     # only candidates whose type the table does not fix need the classifier
-    need = [i for i, c in enumerate(cands) if not c.speech and not _fixed(c)]
+    need = [i for i, c in enumerate(cands) if not c.speech and not c.sense and not _fixed(c)]
     feats: list[Features] = []
     for i in need:
         c = cands[i]
@@ -370,20 +384,22 @@ def _fixed(c: _Candidate) -> bool:
 
 
 def _decide(c: _Candidate, p: object, classes: list[str], prior: float) -> tuple[str | None, float]:
-    """The candidate's type: speech acts and table-fixed types, else the classifier's
-    probabilities (``EventModel.scores``) with ``prior`` added to the table's type."""
+    """The candidate's type: speech acts, the trigger word's sense and table-fixed types, else the
+    classifier's probabilities (``EventModel.scores``) with ``prior`` added to the table's type
+    (an assault aimed at a person then read as words, :func:`.senses.pair_sense`)."""
     import numpy as np
 
     probs = np.array(p, dtype=float)
-    if c.speech:
-        return c.speech, 1.0
+    if c.speech or c.sense:
+        return c.speech or c.sense, 1.0
     assert c.entry is not None
     if _fixed(c):
         return c.entry.type, 1.0
     if c.entry.type in classes:
         probs[classes.index(c.entry.type)] += prior
     best = int(probs.argmax())
-    return classes[best], float(probs[best])
+    event_type = pair_sense(c.trigger, classes[best], c.target_person) or classes[best]
+    return event_type, float(probs[best])
 
 
 def _event(

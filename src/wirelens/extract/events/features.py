@@ -112,8 +112,11 @@ def trigger_keys(trig: Token) -> list[str]:
                 obj = next((c for c in trig.head.children if c.dep_ == "dobj"), obj)
             keys.append(f"{lemma} {obj.lemma_.lower()}")
             keys.extend(f"{lemma} {c.lemma_.lower()}" for c in obj.children if c.dep_ == "compound")
-        elif child.dep_ == "prep" and child.lemma_.lower() in {"on", "for"}:
-            keys.append(f"{lemma} {child.lemma_.lower()}")
+    # "call on X to", "calling for the US to ...": 'on'/'for' right after the verb, wherever the
+    # parse attached it ("called Macron on Sunday" is a call)
+    after = trig.doc[trig.i + 1] if trig.i + 1 < len(trig.doc) else None
+    if after is not None and after.lower_ in {"on", "for"}:
+        keys.append(f"{lemma} {after.lower_}")
     keys.append(lemma)
     return keys
 

@@ -1,0 +1,56 @@
+"""Trigger senses: the same word names an act, another act, or none, by what it governs."""
+
+from __future__ import annotations
+
+import pytest
+
+from wirelens.model import Article
+from wirelens.pipeline import Pipeline, default_extractors
+
+
+@pytest.fixture(scope="module")
+def pipeline(nlp) -> Pipeline:  # type: ignore[no-untyped-def]
+    return Pipeline(nlp=nlp, extractors=default_extractors())
+
+
+def acts(pipeline: Pipeline, text: str, trigger: str) -> set[str]:
+    analysis = pipeline.analyze(Article(id="t", text=text, published="2016-02-06"))
+    return {e.type for e in analysis.events if e.trigger.text == trigger}
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "expected"),
+    [
+        # a question is no demand; asking someone to act is
+        ("Moderator David Muir asked Republicans a simple question.", "asked", set()),
+        ("President Zelensky asked President Biden to visit Kyiv.", "asked", {"REQUEST"}),
+        # calling someone something is name-calling, calling someone is a call
+        ("Jeb Bush called Donald Trump “unhinged.”", "called", {"ACCUSE"}),
+        ("President Biden called President Macron on Sunday.", "called", {"CONSULT"}),
+        ("Hillary Clinton is calling for the United States to lead.", "calling", {"REQUEST"}),
+        # an attack on a person is words, on a country violence
+        ("Hillary Clinton attacked Donald Trump over his taxes.", "attacked", {"ACCUSE"}),
+        ("Russia attacked Ukraine on Thursday.", "attacked", {"ASSAULT"}),
+        # only people are released, only places returned to
+        ("The Pentagon released a video on Tuesday.", "released", set()),
+        ("Russia released two American prisoners.", "released", {"RETREAT"}),
+        ("Russian units are returning to their home bases.", "returning", {"RETREAT"}),
+        ("Marco Rubio is returning to his campaign themes.", "returning", set()),
+        # aid is money, weapons, supplies; an assessment or an answer is not
+        (
+            "The United States provided $650 million in security assistance.",
+            "provided",
+            {"AID"},
+        ),
+        ("Vladimir Putin provided an assessment of the talks.", "provided", set()),
+        # a talk needs someone to talk with
+        ("Senator Cruz talked about Israel at length.", "talked", set()),
+        ("Senator Cruz talked with Prime Minister Netanyahu.", "talked", {"CONSULT"}),
+        # fighting for a place, sitting at a number, failing: no act
+        ("Marco Rubio and Ted Cruz are fighting for second place.", "fighting", set()),
+        ("Jeb Bush sits at just 10 percent in the polls.", "sits", set()),
+        ("Vladimir Putin has failed in his goal.", "failed", set()),
+    ],
+)
+def test_trigger_sense(pipeline: Pipeline, text: str, trigger: str, expected: set[str]) -> None:
+    assert acts(pipeline, text, trigger) == expected
