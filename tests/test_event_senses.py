@@ -50,6 +50,16 @@ def acts(pipeline: Pipeline, text: str, trigger: str) -> set[str]:
         ("Marco Rubio and Ted Cruz are fighting for second place.", "fighting", set()),
         ("Jeb Bush sits at just 10 percent in the polls.", "sits", set()),
         ("Vladimir Putin has failed in his goal.", "failed", set()),
+        # insisting that something is so asserts; insisting that something must be demands
+        ("Donald Trump insisted that he has expanded the party.", "insisted", set()),
+        (
+            "Ukraine insists that the treaty must be signed by all guarantors.",
+            "insists",
+            {"REQUEST"},
+        ),
+        # an offer of a prayer is no act; an offer of talks is
+        ("Marco Rubio offered a prayer.", "offered", set()),
+        ("Russia offered talks on security guarantees.", "offered", {"AGREE"}),
     ],
 )
 def test_trigger_sense(pipeline: Pipeline, text: str, trigger: str, expected: set[str]) -> None:

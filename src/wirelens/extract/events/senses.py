@@ -12,7 +12,8 @@ a type. These rules read the word's own dependents, following the PLOVER definit
   a place ("returning to his campaign themes"), receiving what is not a visitor ("received 38
   percent"), demonstrating something ("demonstrate conservative purity"), sitting ("sits at
   10%"), fighting for or about something ("fighting for second place"), failing (what an actor
-  failed to do is coded itself, negated);
+  failed to do is coded itself, negated), insisting that something is so ("insisted that he has
+  expanded the party"), offering what is no help, talk or deal ("offered a prayer");
 - another act: calling someone something is name-calling ("Jeb Bush called Trump 'unhinged'",
   ACCUSE, CAMEO 111), not a phone call; an attack or fight aimed at a person is verbal ("Clinton
   attacked Trump, saying ...", ACCUSE), not an assault.
@@ -40,6 +41,13 @@ _HELD = {
 _PLACE_ENTITIES = {"GPE", "LOC", "FAC"}
 _PLACE_NOUNS = {"base", "home", "barrack", "border", "country", "territory", "garrison", "position"}
 _PERSON_PRONOUNS = {"us", "him", "her", "me", "them", "you"}
+# "insist that it must ...": a demand; "insisted that he has ...": an assertion
+_DEMANDING = {"must", "should", "ought", "need", "shall"}
+# what an offer offers when it is an act toward others (AGREE: intent to cooperate, aid, meet)
+_OFFERS = _AID_NOUNS | {
+    "talk", "negotiation", "deal", "ceasefire", "truce", "proposal", "plan", "guarantee",
+    "mediation", "compromise", "concession", "cooperation", "asylum", "exchange", "meeting",
+}  # fmt: skip
 
 
 def _children(tok: Token, *deps: str) -> list[Token]:
@@ -103,6 +111,16 @@ def word_sense(trig: Token, has_target: bool) -> str | None:
         return NO_ACT if "about" in _preps(trig) and not partner and not plural else None
     if has_target or _children(trig, "prt"):
         return None  # below: what the word acts on when no actor is named (not "give up")
+    if lemma == "insist":
+        claims = [
+            c for c in _children(trig, "ccomp")
+            if not any(a.lower_ in _DEMANDING for a in _children(c, "aux"))
+        ]  # fmt: skip
+        return NO_ACT if claims and "on" not in _preps(trig) else None
+    if lemma == "offer":
+        offered = [o for o in _objects(trig) if o.lemma_.lower() in _OFFERS]
+        to_others = _children(trig, "dative", "xcomp") or "to" in _preps(trig)
+        return None if offered or to_others else NO_ACT
     if lemma in {"give", "provide", "deliver", "contribute"}:
         return None if any(_is_aid(o) for o in _objects(trig)) else NO_ACT
     if lemma == "help":
