@@ -60,6 +60,20 @@ def acts(pipeline: Pipeline, text: str, trigger: str) -> set[str]:
         # an offer of a prayer is no act; an offer of talks is
         ("Marco Rubio offered a prayer.", "offered", set()),
         ("Russia offered talks on security guarantees.", "offered", {"AGREE"}),
+        # support with aid or for programmes is aid; support for a candidate is support
+        (
+            "The United States is supporting the Ministry of Health with technical assistance.",
+            "supporting",
+            {"AID"},
+        ),
+        ("Senator Graham supports Ted Cruz.", "supports", {"SUPPORT"}),
+        # denying someone something sanctions them; denying a report rejects it
+        ("The G7 will deny Russia the benefits of its WTO membership.", "deny", {"SANCTION"}),
+        ("Russia denied the report on Tuesday.", "denied", {"REJECT"}),
+        # welcoming someone to a place hosts a visit
+        ("President Biden welcomed Chancellor Olaf Scholz to Washington.", "welcomed", {"CONSULT"}),
+        # a sanction is a sanction, whatever the modal
+        ("The United States will also sanction Dmitry Peskov.", "sanction", {"SANCTION"}),
     ],
 )
 def test_trigger_sense(pipeline: Pipeline, text: str, trigger: str, expected: set[str]) -> None:

@@ -321,3 +321,15 @@ def test_a_cue_that_names_its_act_types_the_speech_act(pipeline: Pipeline) -> No
         "made to address our mutual security concerns through dialogue to avoid needless conflict.",
     )
     assert {(e.type, e.target.country) for e in rejected.events if e.target} == {("REJECT", "USA")}
+
+
+def test_partners_and_victims_named_in_accusing_words_are_not_accused(pipeline: Pipeline) -> None:
+    text = (  # after a White House statement in crisis-2022 (public domain)
+        "Secretary General Akiba emphasized that Japan is committed to closely coordinating with "
+        "the United States and the G-7 in response to further Russian aggression against Ukraine."
+    )
+    spoken = {
+        e.target.text for e in run(pipeline, text).events if e.trigger.text == "emphasized"
+    }  # fmt: skip
+    assert "Russian" in spoken
+    assert not spoken & {"United States", "G-7", "Ukraine"}

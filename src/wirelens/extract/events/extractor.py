@@ -53,7 +53,9 @@ NOMINAL_TRIGGERS = {
 RULE_TYPES = {"RETREAT"}
 # Triggers that name their type whatever the context: PLV has 16 MOBILIZE pairs, too few for the
 # classifier ("Russia's military build-up on Ukraine's borders" came out AID).
-FIXED_TRIGGERS = {"build-up", "buildup"}
+# "sanction" too: "will also sanction Dmitry Peskov" came out THREATEN from the modal (a condition
+# is the record's modality, as "if Russia invades" is an ASSAULT that is hypothetical).
+FIXED_TRIGGERS = {"build-up", "buildup", "sanction"}
 # The extractor's candidates are trigger-table hits written for news triggers ("build-up",
 # "met"), so the table's type gets at least this prior here, whatever the model's own prior
 # (chosen on PLV pairs, where the trigger is found differently; see EventModel.decide).
@@ -89,8 +91,9 @@ THREATENING_WORDS = {
     "retaliation",
     "punish",
     "punishment",
-    "price",
 }
+# what an accusing word is aimed at: "aggression against Ukraine", "provocations on Donbas"
+_VICTIM_PREPS = {"against", "on", "toward", "towards", "at"}
 # verbal acts a speech cue can name itself (a cue that names a talk is no speech act at all)
 _CUE_TYPES = {"AGREE", "SUPPORT", "REQUEST", "ACCUSE", "REJECT", "THREATEN"}
 # "expressed gratitude / appreciation / support for ...": praise (SUPPORT, CAMEO 051)
@@ -283,8 +286,11 @@ def _speech_candidates(
                 continue
             if speaker is not None and actor.country and actor.country == speaker.country:
                 continue  # a speaker's own side is not the target of its words
-            if cue_act is not None and _accused(token_span(doc, s, e).root):
+            named = token_span(doc, s, e).root
+            if cue_act is not None and _accused(named):
                 continue  # thanks for "support ... if Russia's aggression escalates": not Russia
+            if cue_act is None and _partner_or_victim(named):
+                continue  # "coordinating with the US", "aggression against Ukraine": not accused
             seen.add(actor.id)
             target = EventParticipant(
                 text=doc_text(doc)[s:e],
@@ -312,6 +318,22 @@ def _cue_act(cue: Token) -> tuple[str, Trigger | None] | None:
     if any(c.dep_ == "dobj" and c.lemma_.lower() in _THANKS for c in cue.children):
         return "SUPPORT", None
     return None
+
+
+def _partner_or_victim(tok: Token) -> bool:
+    """Whether ``tok`` is named as a partner ("in lock-step with its Allies") or as what an
+    accusing word is aimed at ("aggression against Ukraine"), not as who is accused."""
+    prep = tok.head if tok.dep_ == "pobj" else None
+    if prep is None and tok.dep_ == "conj":  # "with the United States and the G-7"
+        first = tok.head
+        while first.dep_ == "conj":
+            first = first.head
+        prep = first.head if first.dep_ == "pobj" else None
+    if prep is None:
+        return False
+    if prep.lower_ in {"with", "alongside"}:
+        return True
+    return prep.lower_ in _VICTIM_PREPS and prep.head.lemma_.lower() in ACCUSING_WORDS
 
 
 def _accused(tok: Token) -> bool:

@@ -16,7 +16,10 @@ a type. These rules read the word's own dependents, following the PLOVER definit
   expanded the party"), offering what is no help, talk or deal ("offered a prayer");
 - another act: calling someone something is name-calling ("Jeb Bush called Trump 'unhinged'",
   ACCUSE, CAMEO 111), not a phone call; an attack or fight aimed at a person is verbal ("Clinton
-  attacked Trump, saying ...", ACCUSE), not an assault.
+  attacked Trump, saying ...", ACCUSE), not an assault; support with aid or for programmes is
+  aid (AID); denying someone something is a sanction ("deny Russia the benefits of its WTO
+  membership"); welcoming someone to a place hosts a visit (CONSULT); rallying support is
+  support, not a rally (SUPPORT).
 """
 
 from __future__ import annotations
@@ -37,6 +40,11 @@ _AID_NOUNS = {
 _HELD = {
     "prisoner", "hostage", "detainee", "captive", "person", "people", "citizen", "journalist",
     "activist", "soldier", "sailor", "crew", "national", "civilian", "worker", "dissident",
+}  # fmt: skip
+# what support backs when it is aid rather than words (AID, CAMEO 07)
+_PROGRAMMES = {
+    "initiative", "program", "programme", "project", "team", "hub", "center", "centre",
+    "facility", "infrastructure", "economy", "budget", "hospital", "school", "shelter",
 }  # fmt: skip
 _PLACE_ENTITIES = {"GPE", "LOC", "FAC"}
 _PLACE_NOUNS = {"base", "home", "barrack", "border", "country", "territory", "garrison", "position"}
@@ -88,6 +96,15 @@ def _is_aid(obj: Token) -> bool:
     )
 
 
+def _supports_materially(trig: Token) -> bool:
+    """Support that is aid: given "with" aid, or to programmes, teams, an economy."""
+    given = [o for p in _children(trig, "prep") if p.lower_ == "with" for o in _children(p, "pobj")]
+    if any(_is_aid(o) for o in given):
+        return True
+    backed = [t for o in _children(trig, "dobj") for t in (o, *o.conjuncts)]
+    return any(t.lemma_.lower() in _PROGRAMMES for t in backed)
+
+
 def _is_place(tok: Token) -> bool:
     words = {tok.lemma_.lower(), tok.lower_.removesuffix("s"), tok.lower_.removesuffix("es")}
     return tok.ent_type_ in _PLACE_ENTITIES or bool(words & _PLACE_NOUNS)
@@ -105,6 +122,15 @@ def word_sense(trig: Token, has_target: bool) -> str | None:
         if named and (_children(trig, "dobj") or named[0].pos_ == "ADJ"):
             return "ACCUSE"  # "called Trump 'unhinged'", "what he calls the 'Washington cartel'"
         return None
+    if lemma == "support" and _supports_materially(trig):
+        return "AID"  # "supporting the Ministry of Health with technical assistance"
+    if lemma == "deny" and _children(trig, "dative"):
+        return "SANCTION"  # "deny Russia the benefits of its WTO membership", not a denial
+    if lemma == "welcome" and any(_is_place(o) for p in _children(trig, "prep") for o in
+                                  _children(p, "pobj")):  # fmt: skip
+        return "CONSULT"  # "welcomed Chancellor Scholz to the White House": hosting a visit
+    if lemma == "rally" and any(c.lemma_.lower() == "support" for c in trig.children):
+        return "SUPPORT"  # "Americans have rallied to support the Ukrainian people"
     if lemma in {"talk", "speak"}:
         partner = _preps(trig) & {"with", "to"}
         plural = any(c.lower_ in {"we", "they"} for c in _children(trig, "nsubj"))
