@@ -101,6 +101,8 @@ _THANKS = {"gratitude", "appreciation", "thanks", "thank", "support", "solidarit
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 # speech cues that report a conversation: what was talked about is no accusation by the speaker
 _TALK_LEMMAS = {"discuss", "talk", "speak", "meet", "confer", "chat", "converse"}
+# cues of news reporting: what a report says is the reporter's record, not its accusation
+_REPORTING_LEMMAS = {"report"}
 # entity types of a word in front of a noun trigger that names who acts ("a Russian invasion")
 _ACTOR_ENTITIES = {"NORP", "GPE", "ORG"}
 # noun triggers whose "of" phrase is what is acted on ("the invasion of Ukraine")
@@ -266,6 +268,8 @@ def _speech_candidates(
             c.dep_ == "prep" and c.lower_ == "with" for c in cue.children
         ):
             continue  # a talk ("spoke with Zelenskyy about ... aggression"), not an accusation
+        if cue.lemma_.lower() in _REPORTING_LEMMAS:
+            continue  # "CNN reported that ...": news reporting is no act of the outlet's
         speaker = analysis.actor(quote.source.actor_id)
         source = EventParticipant(
             text=quote.source.text,
