@@ -9,7 +9,9 @@ Two sources of candidates, both read from the one parse:
    sentence with an accusing word: an accusation of that actor (ACCUSE: "Lukashenko told Russian
    media the United States and the West try to 'spark a conflict'"), or a warning of
    consequences when the sentence speaks of a response (THREATEN: "Biden reiterated that the
-   United States would respond swiftly and decisively to any further Russian aggression").
+   United States would respond swiftly and decisively to any further Russian aggression"), or
+   the act the cue names itself ("rejected" REJECT, "expressed gratitude" SUPPORT). Partners and
+   victims named in the accusing words are not targets ("aggression against Ukraine").
 
 The type comes from the logistic classifier (:mod:`.classifier`), with the trigger table as a
 prior; RETREAT (not a PLV label) and embassy relocations are assigned by the table alone, and
@@ -245,7 +247,9 @@ def _trigger_candidates(doc: Doc, analysis: Analysis, mentions: Mentions) -> lis
             ] or [None]
             for target in pair_targets:
                 person = _is_person(analysis, target)
-                out.append(_Candidate(tok, entry, actor, target, quote, None, sense, person))
+                out.append(
+                    _Candidate(tok, entry, actor, target, quote, sense=sense, target_person=person)
+                )
     return out
 
 
@@ -285,7 +289,6 @@ def _speech_candidates(
         cue_act = _cue_act(cue)
         seen: set[str] = set()
         for s, e, actor in mentions.inside(accusing):
-            part = next(p for p in accusing if p[0] <= s and e <= p[1])
             if actor.id in seen or actor.id == source.actor_id:
                 continue
             if speaker is not None and actor.country and actor.country == speaker.country:
@@ -307,6 +310,7 @@ def _speech_candidates(
             if cue_act is not None:
                 act, entry = cue_act
             else:
+                part = next(p for p in accusing if p[0] <= s and e <= p[1])
                 warns = any(t.lemma_.lower() in THREATENING_WORDS for t in token_span(doc, *part))
                 act, entry = ("THREATEN" if warns else "ACCUSE"), None
             out.append(_Candidate(cue, entry, source, target, None, speech=act))
