@@ -341,3 +341,9 @@ def test_news_reporting_is_no_accusation_by_the_outlet(pipeline: Pipeline) -> No
     assert not [e for e in reported.events if e.trigger.text == "reported"]
     said = run(pipeline, "NATO said that Russia's aggression against Ukraine continued.")
     assert [e.type for e in said.events if e.trigger.text == "said"] == ["ACCUSE"]
+
+
+def test_a_call_on_someone_to_act_is_a_demand(reference: Analysis) -> None:
+    # "White House officials called on Americans to leave Ukraine": not an accusation, whatever
+    # PLV's "called X a Y" pairs taught the classifier
+    assert find(reference, "REQUEST", "USA", "called").modality == "reported"
