@@ -112,20 +112,13 @@ def trigger_keys(trig: Token) -> list[str]:
                 obj = next((c for c in trig.head.children if c.dep_ == "dobj"), obj)
             keys.append(f"{lemma} {obj.lemma_.lower()}")
             keys.extend(f"{lemma} {c.lemma_.lower()}" for c in obj.children if c.dep_ == "compound")
-        elif child.dep_ == "prep" and child.lower_ in {"on", "for"} and not _has_object(trig):
-            keys.append(f"{lemma} {child.lower_}")  # not "called Macron on Sunday": a call
-    # "calling for the US to ...": 'for' right after the verb, wherever the parse attached it
+    # "call on X to", "calling for the US to ...": 'on'/'for' right after the verb, wherever the
+    # parse attached it; not any 'on' the verb governs ("called Macron on Sunday" is a call)
     after = trig.doc[trig.i + 1] if trig.i + 1 < len(trig.doc) else None
     if after is not None and after.lower_ in {"on", "for"}:
-        key = f"{lemma} {after.lower_}"
-        if key not in keys:
-            keys.append(key)
+        keys.append(f"{lemma} {after.lower_}")
     keys.append(lemma)
     return keys
-
-
-def _has_object(trig: Token) -> bool:
-    return any(c.dep_ in {"dobj", "oprd"} for c in trig.children)
 
 
 def hyphen_start(tok: Token) -> Token | None:
