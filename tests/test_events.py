@@ -347,3 +347,12 @@ def test_a_call_on_someone_to_act_is_a_demand(reference: Analysis) -> None:
     # "White House officials called on Americans to leave Ukraine": not an accusation, whatever
     # PLV's "called X a Y" pairs taught the classifier
     assert find(reference, "REQUEST", "USA", "called").modality == "reported"
+
+
+def test_classify_reads_the_trigger_words_sense_as_articles_do() -> None:
+    from wirelens.events import classify
+
+    attacked = "Hillary Clinton attacked Donald Trump over his taxes."
+    assert classify(attacked, source=(0, 15), target=(25, 37)).type == "ACCUSE"
+    invaded = "Russia attacked Ukraine on Thursday."
+    assert classify(invaded, source=(0, 6), target=(16, 23)).type == "ASSAULT"

@@ -56,10 +56,8 @@ RULE_TYPES = {"RETREAT"}
 # Triggers that name their type whatever the context: PLV has 16 MOBILIZE pairs, too few for the
 # classifier ("Russia's military build-up on Ukraine's borders" came out AID).
 # "sanction" too: "will also sanction Dmitry Peskov" came out THREATEN from the modal (a condition
-# is the record's modality, as "if Russia invades" is an ASSAULT that is hypothetical); and "call
-# on"/"call for", a demand: in the reference article "White House officials called on Americans to
-# leave Ukraine" came out ACCUSE (PLV's "called X a Y" pairs are accusations).
-FIXED_TRIGGERS = {"build-up", "buildup", "sanction", "call on", "call for"}
+# is the record's modality, as "if Russia invades" is an ASSAULT that is hypothetical).
+FIXED_TRIGGERS = {"build-up", "buildup", "sanction"}
 # The extractor's candidates are trigger-table hits written for news triggers ("build-up",
 # "met"), so the table's type gets at least this prior here, whatever the model's own prior
 # (chosen on PLV pairs, where the trigger is found differently; see EventModel.decide).
@@ -236,11 +234,13 @@ def _trigger_candidates(doc: Doc, analysis: Analysis, mentions: Mentions) -> lis
                 (ps for t in subj.subtree if (ps := participants(doc, t, mentions, quote))), []
             )
         targets: list[EventParticipant] = []
+        target_tok: Token | None = None
         for t in _target_tokens(tok, subj):
             targets = [p for p in participants(doc, t, mentions, quote)]
             if targets:
+                target_tok = t
                 break
-        sense = word_sense(tok, bool(targets))
+        sense = word_sense(tok, target_tok)
         if sense == NO_ACT:
             continue  # "asked whether ...", "released a video", "fighting for second place"
         for actor in actors:

@@ -15,7 +15,8 @@ a type. These rules read the word's own dependents, following the PLOVER definit
   failed to do is coded itself, negated), insisting that something is so ("insisted that he has
   expanded the party"), offering what is no help, talk or deal ("offered a prayer");
 - another act: calling someone something is name-calling ("Jeb Bush called Trump 'unhinged'",
-  ACCUSE, CAMEO 111), not a phone call; an attack or fight aimed at a person is verbal ("Clinton
+  ACCUSE, CAMEO 111), not a phone call; calling on someone to act, or for something, with no
+  other party named, is a demand (REQUEST); an attack or fight aimed at a person is verbal ("Clinton
   attacked Trump, saying ...", ACCUSE), not an assault; support with aid or for programmes is
   aid (AID); denying someone something is a sanction ("deny Russia the benefits of its WTO
   membership"); welcoming someone to a place hosts a visit (CONSULT); rallying support is
@@ -110,10 +111,12 @@ def _is_place(tok: Token) -> bool:
     return tok.ent_type_ in _PLACE_ENTITIES or bool(words & _PLACE_NOUNS)
 
 
-def word_sense(trig: Token, has_target: bool) -> str | None:
+def word_sense(trig: Token, target: Token | None) -> str | None:
     """:data:`NO_ACT` when the trigger word names no political act here, a PLOVER type when it
-    names another act than its table entry, or None (the table and the classifier decide)."""
+    names another act than its table entry, or None (the table and the classifier decide).
+    ``target`` is the word naming the pair's target, if any."""
     lemma = trig.lemma_.lower()
+    has_target = target is not None
     if lemma == "ask":
         asks_for = _children(trig, "xcomp") or "for" in _preps(trig)
         return NO_ACT if not asks_for and _is_question(trig) else None
@@ -121,6 +124,12 @@ def word_sense(trig: Token, has_target: bool) -> str | None:
         named = _children(trig, "oprd")
         if named and (_children(trig, "dobj") or named[0].pos_ == "ADJ"):
             return "ACCUSE"  # "called Trump 'unhinged'", "what he calls the 'Washington cartel'"
+        after = trig.doc[trig.i + 1] if trig.i + 1 < len(trig.doc) else None
+        if after is not None and after.lower_ in {"on", "for"}:
+            # a demand to its addressee ("called on Americans to leave"); toward a party the
+            # demand is aimed at ("called for sanctions against Moscow") PLV codes ACCUSE
+            addressed = target is None or (target.head.i == after.i and after.lower_ == "on")
+            return "REQUEST" if addressed else None
         return None
     if lemma == "support" and _supports_materially(trig):
         return "AID"  # "supporting the Ministry of Health with technical assistance"
