@@ -72,6 +72,14 @@ def acts(pipeline: Pipeline, text: str, trigger: str) -> set[str]:
         ("Russia denied the report on Tuesday.", "denied", {"REJECT"}),
         # welcoming someone to a place hosts a visit
         ("President Biden welcomed Chancellor Olaf Scholz to Washington.", "welcomed", {"CONSULT"}),
+        # a question asked before the cue, a memory, seizing on something, talking alone: no act
+        ("“Why are you still endorsing him?” Obama asked Republican senators.", "asked", set()),
+        ("Senator McCain recalled the debate.", "recalled", set()),
+        ("Russia recalled its ambassador from Washington.", "recalled", {"SANCTION"}),
+        ("Donald Trump seized on the video in the debate.", "seized", set()),
+        ("Hillary Clinton talked through policy issues in Ohio.", "talked", set()),
+        # calling someone a word of praise is praise
+        ("Ben Carson called Donald Trump “a very intelligent man.”", "called", {"SUPPORT"}),
         # a sanction is a sanction, whatever the modal
         ("The United States will also sanction Dmitry Peskov.", "sanction", {"SANCTION"}),
     ],

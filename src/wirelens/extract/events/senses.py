@@ -5,8 +5,9 @@ The trigger table lists a word under the act its political sense names: "ask" is
 words for other things, and the classifier, trained on pairs that are all events, always gives
 a type. These rules read the word's own dependents, following the PLOVER definitions:
 
-- no act at all: a question ("Muir asked Republicans a question", "asked whether"), a talk about
-  a topic with no one to talk to ("he talked about Israel"), giving or providing what is no aid
+- no act at all: a question ("Muir asked Republicans a question", "asked whether"), a talk with
+  no one to talk to ("he talked about Israel"), a memory ("McCain recalled"), seizing on
+  something ("seized on the video"), giving or providing what is no aid
   ("gave you an answer", "provided an assessment"), help that names no one helped ("it will help
   prevent panic"), releasing what is not a person ("released a video"), returning to what is not
   a place ("returning to his campaign themes"), receiving what is not a visitor ("received 38
@@ -15,12 +16,12 @@ a type. These rules read the word's own dependents, following the PLOVER definit
   failed to do is coded itself, negated), insisting that something is so ("insisted that he has
   expanded the party"), offering what is no help, talk or deal ("offered a prayer");
 - another act: calling someone something is name-calling ("Jeb Bush called Trump 'unhinged'",
-  ACCUSE, CAMEO 111), not a phone call; calling on someone to act, or for something, with no
-  other party named, is a demand (REQUEST); an attack or fight aimed at a person is verbal ("Clinton
-  attacked Trump, saying ...", ACCUSE), not an assault; support with aid or for programmes is
-  aid (AID); denying someone something is a sanction ("deny Russia the benefits of its WTO
-  membership"); welcoming someone to a place hosts a visit (CONSULT); rallying support is
-  support, not a rally (SUPPORT).
+  ACCUSE, CAMEO 111) or praise ("a very intelligent man", SUPPORT), not a phone call; calling
+  on someone to act, or for something, with no other party named, is a demand (REQUEST); an
+  attack or fight aimed at a person is verbal ("Clinton attacked Trump, saying ...", ACCUSE),
+  not an assault; support with aid or for programmes is aid (AID); denying someone something
+  is a sanction ("deny Russia the benefits of its WTO membership"); welcoming someone to a
+  place hosts a visit (CONSULT); rallying support is support, not a rally (SUPPORT).
 """
 
 from __future__ import annotations
@@ -50,6 +51,14 @@ _PROGRAMMES = {
 _PLACE_ENTITIES = {"GPE", "LOC", "FAC"}
 _PLACE_NOUNS = {"base", "home", "barrack", "border", "country", "territory", "garrison", "position"}
 _PERSON_PRONOUNS = {"us", "him", "her", "me", "them", "you"}
+# whom a recall brings home (SANCTION 'withdraw', CAMEO 161)
+_ENVOYS = {"ambassador", "envoy", "diplomat", "representative", "delegation", "consul", "staff"}
+# words of praise in what someone is called (SUPPORT, CAMEO 051) instead of name-calling
+_PRAISE = {
+    "hero", "champion", "friend", "great", "good", "best", "intelligent", "brilliant",
+    "wonderful", "excellent", "remarkable", "honest", "smart", "fantastic", "terrific", "amazing",
+    "patriot", "partner", "ally",
+}  # fmt: skip
 # "insist that it must ...": a demand; "insisted that he has ...": an assertion
 _DEMANDING = {"must", "should", "ought", "need", "shall"}
 # what an offer offers when it is an act toward others (AGREE: intent to cooperate, aid, meet)
@@ -86,7 +95,9 @@ def _is_question(tok: Token) -> bool:
         first = next(iter(clause.subtree))
         if first.lower_ in _WH:
             return True
-    return "?" in tok.sent.text
+    sent = tok.sent
+    before = tok.doc.text[max(0, sent.start_char - 3) : sent.start_char]
+    return "?" in sent.text or "?" in before  # '"Why ...?" Obama asked Republicans.'
 
 
 def _is_aid(obj: Token) -> bool:
@@ -123,7 +134,9 @@ def word_sense(trig: Token, target: Token | None) -> str | None:
     if lemma == "call":
         named = _children(trig, "oprd")
         if named and (_children(trig, "dobj") or named[0].pos_ == "ADJ"):
-            return "ACCUSE"  # "called Trump 'unhinged'", "what he calls the 'Washington cartel'"
+            # "called Trump 'unhinged'": name-calling; "calling him 'a very intelligent man'"
+            praise = any(t.lemma_.lower() in _PRAISE for n in named for t in n.subtree)
+            return "SUPPORT" if praise else "ACCUSE"
         after = trig.doc[trig.i + 1] if trig.i + 1 < len(trig.doc) else None
         if after is not None and after.lower_ in {"on", "for"}:
             # a demand to its addressee ("called on Americans to leave"); toward a party the
@@ -140,10 +153,15 @@ def word_sense(trig: Token, target: Token | None) -> str | None:
         return "CONSULT"  # "welcomed Chancellor Scholz to the White House": hosting a visit
     if lemma == "rally" and any(c.lemma_.lower() == "support" for c in trig.children):
         return "SUPPORT"  # "Americans have rallied to support the Ukrainian people"
-    if lemma in {"talk", "speak"}:
+    if lemma in {"talk", "speak"} and trig.pos_ == "VERB":  # not "Russia-US talks"
         partner = _preps(trig) & {"with", "to"}
         plural = any(c.lower_ in {"we", "they"} for c in _children(trig, "nsubj"))
-        return NO_ACT if "about" in _preps(trig) and not partner and not plural else None
+        return NO_ACT if not partner and not plural and not has_target else None
+    if lemma == "recall":
+        envoys = [o for o in _children(trig, "dobj") if o.lemma_.lower() in _ENVOYS]
+        return None if envoys else NO_ACT  # "McCain recalled last week": memory, not an envoy
+    if lemma == "seize" and _preps(trig) & {"on", "upon"}:
+        return NO_ACT  # "seized on the video": made use of it
     if has_target or _children(trig, "prt"):
         return None  # below: what the word acts on when no actor is named (not "give up")
     if lemma == "insist":
