@@ -8,9 +8,10 @@ by hand, blind to the type it gave them, in two sets (``resources/events/``):
 - ``article_gold_crisis2022.jsonl`` (dev): crisis-2022's 157 official texts; every event with a
   target (245) and a random 110 of those without (seed 7). The extractor's rules were reviewed
   against this set.
-- ``article_gold_polnear_train.jsonl`` (dev): the first 150 PolNeAR train articles (2016 US
-  political news), a random 60 events with a target and 90 without (seed 11), annotated after
-  the first rule changes; reviewed like crisis-2022.
+- ``article_gold_polnear_train.jsonl`` (dev): PolNeAR train articles (2016 US political news):
+  from the first 150, a random 60 events with a target and 90 without (seed 11); from the next
+  150, 40 and 100 (seed 13); each batch annotated after the rule changes before it, and reviewed
+  like crisis-2022.
 - ``article_gold_polnear_dev.jsonl`` (held out): PolNeAR's 84 dev articles; every event with a
   target (73) and a random 110 without (seed 7), annotated before any rule change and not
   reviewed for rules.
