@@ -13,7 +13,9 @@ by hand, blind to the type it gave them, in two sets (``resources/events/``):
   150, 40 and 100 (seed 13); each batch annotated after the rule changes before it, and reviewed
   like crisis-2022.
 - ``article_gold_polnear_dev.jsonl`` (held out): PolNeAR's 84 dev articles; every event with a
-  target (73) and a random 110 without (seed 7), annotated before any rule change and not
+  target (73) and a random 110 without (seed 7), annotated before any rule change; and a random
+  100 more without a target (seed 17, ``"batch": 2``) from the events the final session-7
+  extractor made that were not yet annotated, annotated after the last rule change. Not
   reviewed for rules.
 
 The PolNeAR files hold offsets and labels only (no text: PolNeAR may not be redistributed); their
