@@ -148,9 +148,9 @@ def word_sense(trig: Token, target: Token | None) -> str | None:
         return "AID"  # "supporting the Ministry of Health with technical assistance"
     if lemma == "deny" and _children(trig, "dative"):
         return "SANCTION"  # "deny Russia the benefits of its WTO membership", not a denial
-    if lemma == "welcome" and any(_is_place(o) for p in _children(trig, "prep") for o in
-                                  _children(p, "pobj")):  # fmt: skip
-        return "CONSULT"  # "welcomed Chancellor Scholz to the White House": hosting a visit
+    if lemma == "welcome":
+        places = [o for p in _children(trig, "prep") for o in _children(p, "pobj") if _is_place(o)]
+        return "CONSULT" if places else None  # "welcomed Chancellor Scholz to Berlin": a visit
     if lemma == "rally" and any(c.lemma_.lower() == "support" for c in trig.children):
         return "SUPPORT"  # "Americans have rallied to support the Ukrainian people"
     if lemma in {"talk", "speak"} and trig.pos_ == "VERB":  # not "Russia-US talks"
