@@ -3,7 +3,7 @@
 ``wirelens eval events`` scores the type decision on PLV's pairs, where the source and target are
 given. Articles are harder: the extractor finds its own pairs and triggers, and speech acts come
 from quotes. There is no public gold for that, so the events the extractor made were annotated
-by hand, blind to the type it gave them, in two sets (``resources/events/``):
+by hand, blind to the type it gave them, in three sets (``resources/events/``):
 
 - ``article_gold_crisis2022.jsonl`` (dev): crisis-2022's 157 official texts; every event with a
   target (245) and a random 110 of those without (seed 7). The extractor's rules were reviewed

@@ -112,13 +112,18 @@ def trigger_keys(trig: Token) -> list[str]:
                 obj = next((c for c in trig.head.children if c.dep_ == "dobj"), obj)
             keys.append(f"{lemma} {obj.lemma_.lower()}")
             keys.extend(f"{lemma} {c.lemma_.lower()}" for c in obj.children if c.dep_ == "compound")
-    # "call on X to", "calling for the US to ...": 'on'/'for' right after the verb, wherever the
-    # parse attached it; not any 'on' the verb governs ("called Macron on Sunday" is a call)
-    after = trig.doc[trig.i + 1] if trig.i + 1 < len(trig.doc) else None
-    if after is not None and after.lower_ in {"on", "for"}:
-        keys.append(f"{lemma} {after.lower_}")
+    particle = phrase_particle(trig)
+    if particle is not None:
+        keys.append(f"{lemma} {particle}")
     keys.append(lemma)
     return keys
+
+
+def phrase_particle(trig: Token) -> str | None:
+    """'on' or 'for' right after the verb ("call on X to", "calling for the US to ..."), wherever
+    the parse attached it; not any 'on' the verb governs ("called Macron on Sunday" is a call)."""
+    after = trig.doc[trig.i + 1] if trig.i + 1 < len(trig.doc) else None
+    return after.lower_ if after is not None and after.lower_ in {"on", "for"} else None
 
 
 def hyphen_start(tok: Token) -> Token | None:

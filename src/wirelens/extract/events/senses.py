@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from .features import phrase_particle
+
 NO_ACT = ""  # the word names no political act here
 
 _WH = {"whether", "if", "how", "what", "why", "who", "whom", "when", "where", "which"}
@@ -137,11 +139,11 @@ def word_sense(trig: Token, target: Token | None) -> str | None:
             # "called Trump 'unhinged'": name-calling; "calling him 'a very intelligent man'"
             praise = any(t.lemma_.lower() in _PRAISE for n in named for t in n.subtree)
             return "SUPPORT" if praise else "ACCUSE"
-        after = trig.doc[trig.i + 1] if trig.i + 1 < len(trig.doc) else None
-        if after is not None and after.lower_ in {"on", "for"}:
+        particle = phrase_particle(trig)
+        if particle is not None:
             # a demand to its addressee ("called on Americans to leave"); toward a party the
             # demand is aimed at ("called for sanctions against Moscow") PLV codes ACCUSE
-            addressed = target is None or (target.head.i == after.i and after.lower_ == "on")
+            addressed = target is None or (particle == "on" and target.head.i == trig.i + 1)
             return "REQUEST" if addressed else None
         return None
     if lemma == "support" and _supports_materially(trig):
